@@ -1,0 +1,74 @@
+"""Member values and the rules for member codes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from gym_live.domain.errors import InvalidCode, InvalidInput
+
+MAX_CODE_LENGTH = 32
+MIN_CODE_LENGTH = 4
+# What a denied-attempt record keeps of an invalid code: enough to recognise it, never a payload.
+STORED_CODE_LENGTH = 40
+_CODE_PATTERN = re.compile(r"[A-Z0-9-]+")
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "active"
+    FROZEN = "frozen"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class MemberSnapshot:
+    """What the check-in rules need to know about a member."""
+
+    id: str
+    code: str
+    full_name: str
+    status: MemberStatus
+    valid_until: date | None
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split()[0] if self.full_name.split() else self.full_name
+
+
+def normalize_code(raw: str) -> str:
+    """Return the canonical form of a typed or scanned member code.
+
+    Raises:
+        InvalidCode: empty, too long, or with characters no card carries.
+    """
+    code = raw.strip().upper()
+    if not code:
+        raise InvalidCode("No member code was entered.")
+    if len(code) > MAX_CODE_LENGTH:
+        raise InvalidCode(f"A member code has at most {MAX_CODE_LENGTH} characters.")
+    if len(code) < MIN_CODE_LENGTH or not _CODE_PATTERN.fullmatch(code):
+        raise InvalidCode("That is not a member code: use the digits and letters on the card.")
+    return code
+
+
+def printable_code(raw: str) -> str:
+    """A safe, short rendering of whatever was scanned, for the denied-attempt log."""
+    visible = "".join(
+        ch if unicodedata.category(ch)[0] not in "CZ" or ch == " " else "?" for ch in raw
+    )
+    return visible[:STORED_CODE_LENGTH]
+
+
+def validate_full_name(raw: str) -> str:
+    """Return a trimmed member name, or raise InvalidInput with the reason."""
+    name = " ".join(raw.split())
+    if not name:
+        raise InvalidInput("A member needs a name.")
+    if len(name) > 120:
+        raise InvalidInput("A member name has at most 120 characters.")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise InvalidInput("A member name cannot contain control characters.")
+    return name

@@ -1,0 +1,131 @@
+"""Database tables. All timestamps are stored as UTC and read back timezone-aware."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+from gym_live.domain.checkin import CheckoutReason, Source
+from gym_live.domain.members import MAX_CODE_LENGTH, STORED_CODE_LENGTH, MemberStatus
+
+OPEN_VISIT = sa.text("checked_out_at IS NULL")
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A datetime column that refuses naive values and always returns aware UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_column(*, nullable: bool = False) -> sa.Column[datetime]:
+    return sa.Column(UTCDateTime(), nullable=nullable)
+
+
+def _choices(column: str, enum: type) -> sa.CheckConstraint:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return sa.CheckConstraint(f"{column} IN ({values})", name=f"ck_{column}")
+
+
+class Location(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=sa.Column(sa.String(80), nullable=False, unique=True))
+    capacity: int
+    timezone: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+
+    __table_args__ = (sa.CheckConstraint("capacity > 0", name="ck_location_capacity"),)
+
+    @property
+    def zone_info(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Member(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    member_code: str = Field(
+        sa_column=sa.Column(sa.String(MAX_CODE_LENGTH), nullable=False, unique=True)
+    )
+    full_name: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
+    email: str | None = Field(default=None, sa_column=sa.Column(sa.String(254)))
+    phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(40)))
+    status: str = Field(
+        default=MemberStatus.ACTIVE.value,
+        sa_column=sa.Column(sa.String(16), nullable=False),
+    )
+    valid_until: date | None = None
+    pin_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(255)))
+    created_at: datetime = Field(sa_column=_utc_column())
+
+    __table_args__ = (_choices("status", MemberStatus),)
+
+
+class Visit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: uuid.UUID = Field(foreign_key="member.id", nullable=False)
+    location_id: int = Field(foreign_key="location.id", nullable=False)
+    checked_in_at: datetime = Field(sa_column=_utc_column())
+    checked_out_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    checkout_reason: str | None = Field(default=None, sa_column=sa.Column(sa.String(16)))
+    source: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+
+    __table_args__ = (
+        # The database, not a read-then-write check, guarantees one open visit per member.
+        sa.Index(
+            "uq_visit_open_member",
+            "member_id",
+            unique=True,
+            sqlite_where=OPEN_VISIT,
+            postgresql_where=OPEN_VISIT,
+        ),
+        sa.Index(
+            "ix_visit_open_location",
+            "location_id",
+            "checked_in_at",
+            sqlite_where=OPEN_VISIT,
+            postgresql_where=OPEN_VISIT,
+        ),
+        sa.Index("ix_visit_location_in", "location_id", "checked_in_at"),
+        sa.Index("ix_visit_location_out", "location_id", "checked_out_at"),
+        sa.Index("ix_visit_member_out", "member_id", "checked_out_at"),
+        sa.CheckConstraint(
+            "checked_out_at IS NULL OR checked_out_at >= checked_in_at",
+            name="ck_visit_order",
+        ),
+        sa.CheckConstraint(
+            "(checked_out_at IS NULL) = (checkout_reason IS NULL)",
+            name="ck_visit_reason_set",
+        ),
+        _choices("checkout_reason", CheckoutReason),
+        _choices("source", Source),
+    )
+
+
+class DeniedAttempt(SQLModel, table=True):
+    __tablename__ = "denied_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_tried: str = Field(sa_column=sa.Column(sa.String(STORED_CODE_LENGTH), nullable=False))
+    location_id: int = Field(foreign_key="location.id", nullable=False)
+    member_id: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+    reason: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    at: datetime = Field(sa_column=_utc_column())
+
+    __table_args__ = (sa.Index("ix_denied_location_at", "location_id", "at"),)

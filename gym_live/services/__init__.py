@@ -1,0 +1,1 @@
+"""Use cases: each owns its transaction, asks the domain, and publishes only after commit."""

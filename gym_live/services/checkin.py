@@ -1,0 +1,269 @@
+"""Check-in and check-out: one transaction each, announced on the bus only after commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from gym_live.adapters.db import write_session
+from gym_live.domain import checkin as rules
+from gym_live.domain.checkin import (
+    Action,
+    CheckoutReason,
+    LocationSnapshot,
+    OpenVisit,
+    Source,
+)
+from gym_live.domain.errors import Conflict, InvalidCode, ScanRefused, UnknownCode
+from gym_live.domain.events import EventKind, GymEvent
+from gym_live.domain.members import MemberSnapshot, normalize_code, printable_code
+from gym_live.models import DeniedAttempt, Location, Visit
+from gym_live.services.deps import Deps
+from gym_live.services.locations import resolve_location, snapshot
+from gym_live.services.members import find_by_code, to_snapshot
+
+# A lost race (another scan of the same card committed first) is retried with fresh facts.
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    action: Action
+    member: MemberSnapshot
+    location: LocationSnapshot
+    visit_id: int
+    checked_in_at: datetime
+    checked_out_at: datetime | None = None
+    stay_seconds: int | None = None
+
+
+class _LostRace(Exception):
+    """Another transaction closed the visit between our read and our write."""
+
+
+@dataclass
+class _Txn:
+    """The facts one attempt works on, and the events it will publish after commit."""
+
+    session: Session
+    location: Location
+    deps: Deps
+    source: Source
+    now: datetime
+    events: list[GymEvent]
+
+
+def scan(code: str, *, location: str | None = None, source: Source, deps: Deps) -> CheckinResult:
+    """A card at the door: check in, or out when already inside (the kiosk toggle)."""
+    return _run(code, location, source, deps, _scan)
+
+
+def check_in(
+    code: str, *, location: str | None = None, source: Source, deps: Deps
+) -> CheckinResult:
+    """An explicit check-in (staff, CLI): the door's rules, but never a toggle."""
+    return _run(code, location, source, deps, _check_in)
+
+
+def check_out(
+    code: str, *, location: str | None = None, source: Source, deps: Deps
+) -> CheckinResult:
+    """An explicit check-out, wherever the member is; never refused for the membership."""
+    return _run(code, location, source, deps, _check_out)
+
+
+_Step = Callable[[_Txn, MemberSnapshot, OpenVisit | None], CheckinResult]
+
+
+def _run(code: str, location: str | None, source: Source, deps: Deps, step: _Step):
+    for _ in range(MAX_ATTEMPTS):
+        try:
+            with write_session(deps.engine) as session:
+                where = resolve_location(session, location, lock=True)
+                txn = _Txn(session, where, deps, source, deps.clock(), [])
+                try:
+                    member = _member(txn, code)
+                    result = step(txn, member, _open_visit(session, member.id))
+                except ScanRefused as refusal:
+                    _record_denial(txn, code, refusal)
+                    session.commit()
+                    _publish(deps, txn.events)
+                    raise
+                session.commit()
+            _publish(deps, txn.events)
+            return result
+        except (IntegrityError, _LostRace):
+            continue
+    raise Conflict("The card was scanned many times at once; please try again.")
+
+
+def _scan(txn: _Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinResult:
+    facts = rules.ScanFacts(
+        member=member,
+        location=snapshot(txn.session, txn.location),
+        open_visit=visit,
+        last_checkout_at=_last_checkout(txn.session, member.id),
+        now=txn.now,
+        rescan_window=txn.deps.settings.rescan_window,
+    )
+    if rules.decide_scan(facts) is Action.CHECK_OUT:
+        assert visit is not None
+        return _close(txn, member, visit, CheckoutReason.MEMBER)
+    return _open(txn, member, visit)
+
+
+def _check_in(txn: _Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinResult:
+    rules.decide_staff_check_in(member, snapshot(txn.session, txn.location), visit, txn.now)
+    return _open(txn, member, visit)
+
+
+def _check_out(txn: _Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinResult:
+    open_visit = rules.require_open_visit(member, visit)
+    reason = CheckoutReason.MEMBER if txn.source is Source.KIOSK else CheckoutReason.STAFF
+    return _close(txn, member, open_visit, reason)
+
+
+def _open(txn: _Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinResult:
+    """Check in here; a visit left open at another location is closed first (auto)."""
+    if visit is not None:
+        moved_out = min(
+            txn.now,
+            rules.auto_checkout_time(visit.checked_in_at, txn.deps.settings.max_stay),
+        )
+        _close(txn, member, visit, CheckoutReason.AUTO, at=moved_out)
+    row = Visit(
+        member_id=uuid.UUID(member.id),
+        location_id=txn.location.id,
+        checked_in_at=txn.now,
+        source=txn.source.value,
+    )
+    txn.session.add(row)
+    txn.session.flush()  # the partial unique index speaks here if another scan won the race
+    assert row.id is not None
+    txn.events.append(_event(txn, EventKind.CHECK_IN, member, visit_id=row.id))
+    return CheckinResult(
+        Action.CHECK_IN,
+        member,
+        snapshot(txn.session, txn.location),
+        row.id,
+        row.checked_in_at,
+    )
+
+
+def _close(
+    txn: _Txn,
+    member: MemberSnapshot,
+    visit: OpenVisit,
+    reason: CheckoutReason,
+    at: datetime | None = None,
+) -> CheckinResult:
+    out_at = at or txn.now
+    closed = txn.session.execute(
+        sa.update(Visit)
+        .where(Visit.id == visit.id, Visit.checked_out_at.is_(None))
+        .values(checked_out_at=out_at, checkout_reason=reason.value)
+    )
+    if closed.rowcount != 1:
+        raise _LostRace
+    stay = int((out_at - visit.checked_in_at).total_seconds())
+    location = txn.session.get(Location, visit.location_id)
+    assert location is not None
+    txn.events.append(
+        _event(
+            txn,
+            EventKind.CHECK_OUT,
+            member,
+            visit_id=visit.id,
+            stay_seconds=stay,
+            reason=reason.value,
+            location=location,
+            at=out_at,
+        )
+    )
+    return CheckinResult(
+        Action.CHECK_OUT,
+        member,
+        snapshot(txn.session, location),
+        visit.id,
+        visit.checked_in_at,
+        out_at,
+        stay,
+    )
+
+
+def _member(txn: _Txn, raw_code: str) -> MemberSnapshot:
+    row = find_by_code(txn.session, normalize_code(raw_code))
+    if row is None:
+        raise UnknownCode("This card is not known here.")
+    return to_snapshot(row)
+
+
+def _open_visit(session: Session, member_id: str) -> OpenVisit | None:
+    row = session.exec(
+        select(Visit).where(Visit.member_id == uuid.UUID(member_id), Visit.checked_out_at.is_(None))
+    ).first()
+    return OpenVisit(row.id, row.location_id, row.checked_in_at) if row and row.id else None
+
+
+def _last_checkout(session: Session, member_id: str) -> datetime | None:
+    query = sa.select(sa.func.max(Visit.checked_out_at)).where(
+        Visit.member_id == uuid.UUID(member_id)
+    )
+    return session.scalar(query)
+
+
+def _record_denial(txn: _Txn, raw_code: str, refusal: ScanRefused) -> None:
+    member = None
+    if not isinstance(refusal, (InvalidCode, UnknownCode)):
+        member = find_by_code(txn.session, normalize_code(raw_code))
+    txn.session.add(
+        DeniedAttempt(
+            code_tried=printable_code(raw_code),
+            location_id=txn.location.id,
+            member_id=member.id if member else None,
+            reason=refusal.code,
+            at=txn.now,
+        )
+    )
+    txn.events.append(
+        _event(
+            txn,
+            EventKind.DENIED,
+            to_snapshot(member) if member else None,
+            reason=refusal.code,
+        )
+    )
+
+
+def _event(
+    txn: _Txn,
+    kind: EventKind,
+    member: MemberSnapshot | None,
+    *,
+    location: Location | None = None,
+    at: datetime | None = None,
+    **fields,
+) -> GymEvent:
+    where = location or txn.location
+    assert where.id is not None
+    return GymEvent(
+        kind=kind,
+        location_id=where.id,
+        location_name=where.name,
+        at=at or txn.now,
+        member_id=member.id if member else None,
+        member_name=member.full_name if member else None,
+        source=txn.source.value,
+        **fields,
+    )
+
+
+def _publish(deps: Deps, events: list[GymEvent]) -> None:
+    for event in events:
+        deps.bus.publish(event)

@@ -1,0 +1,132 @@
+"""A deterministic demo gym: one location, members in every state, some visits today."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from gym_live.adapters.db import write_session
+from gym_live.domain.checkin import CheckoutReason, Source
+from gym_live.domain.errors import Conflict, InvalidInput
+from gym_live.domain.members import MemberStatus
+from gym_live.domain.stats import day_window
+from gym_live.models import Location, Member, Visit
+from gym_live.services.deps import Deps
+
+FIRST_CODE = 10000001
+DEMO_CAPACITY = 60
+_FIRST = [
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elif",
+    "Farid",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Kemal",
+    "Lena",
+    "Marco",
+    "Nora",
+    "Omar",
+    "Paula",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tara",
+]
+_LAST = [
+    "Schmidt",
+    "Okafor",
+    "Rossi",
+    "Novak",
+    "Yilmaz",
+    "Haddad",
+    "Larsen",
+    "Moreau",
+    "Silva",
+    "Weber",
+    "Kowalski",
+    "Tanaka",
+]
+
+
+def demo_code(index: int) -> str:
+    """Demo member i (0-based) carries card number 10000001 + i."""
+    return str(FIRST_CODE + index)
+
+
+def demo_status(index: int, today: date) -> tuple[MemberStatus, date]:
+    """Every 10th member is frozen, every 10th+1 cancelled, every 10th+2 expired."""
+    status = {0: MemberStatus.FROZEN, 1: MemberStatus.CANCELLED}.get(
+        index % 10, MemberStatus.ACTIVE
+    )
+    expired = index % 10 == 2
+    return status, today - timedelta(days=3) if expired else today + timedelta(days=365)
+
+
+def seed_demo(*, members: int = 40, deps: Deps) -> dict[str, int]:
+    """Fill an empty database; refuse to touch one that already has data."""
+    if not 10 <= members <= 100_000:
+        raise InvalidInput("--members must be between 10 and 100000.")
+    now = deps.clock()
+    with write_session(deps.engine) as session:
+        if session.scalar(sa.select(sa.func.count()).select_from(Location)):
+            raise Conflict("The database already has data; the demo only seeds an empty one.")
+        location = Location(
+            name=deps.settings.demo_location,
+            capacity=DEMO_CAPACITY,
+            timezone=deps.settings.timezone,
+        )
+        session.add(location)
+        session.flush()
+        window = day_window(now, location.zone_info)
+        rows = []
+        for i in range(members):
+            status, valid_until = demo_status(i, window.day)
+            rows.append(
+                Member(
+                    id=uuid.UUID(int=i + 1),
+                    member_code=demo_code(i),
+                    full_name=f"{_FIRST[i % len(_FIRST)]} {_LAST[(i * 7) % len(_LAST)]}",
+                    status=status.value,
+                    valid_until=valid_until,
+                    created_at=now,
+                )
+            )
+        session.add_all(rows)
+        visits = _todays_visits(rows, location.id, window.start, now)
+        session.add_all(visits)
+        session.commit()
+    return {"locations": 1, "members": members, "visits": len(visits)}
+
+
+def _todays_visits(
+    members: list[Member], location_id: int | None, day_start: datetime, now: datetime
+) -> list[Visit]:
+    """Active members: eight finished a workout earlier today, six are training now."""
+    active = [m for i, m in enumerate(members) if i % 10 >= 3][:14]
+    elapsed = now - day_start
+    visits = []
+    for n, member in enumerate(active):
+        if n < 8:  # spread over the day so far, each 40 to 110 minutes long
+            arrived = day_start + elapsed * (n + 1) / 12
+            left = arrived + min(timedelta(minutes=40 + 10 * n), (now - arrived) * 0.8)
+        else:  # arrived within the last hour and a half
+            arrived = max(day_start, now - timedelta(minutes=15 * (n - 7)))
+            left = None
+        visits.append(
+            Visit(
+                member_id=member.id,
+                location_id=location_id,
+                checked_in_at=arrived,
+                checked_out_at=left,
+                checkout_reason=CheckoutReason.MEMBER.value if left else None,
+                source=Source.KIOSK.value,
+            )
+        )
+    return visits

@@ -1,0 +1,88 @@
+"""Members: enrol, list, and read the snapshot the check-in rules work with."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlmodel import Session, select
+
+from gym_live.adapters.db import read_session, write_session
+from gym_live.domain.errors import Conflict, InvalidInput
+from gym_live.domain.members import (
+    MemberSnapshot,
+    MemberStatus,
+    normalize_code,
+    validate_full_name,
+)
+from gym_live.models import Member
+from gym_live.services.deps import Deps
+
+GENERATED_CODE_DIGITS = 8
+
+
+def add_member(
+    full_name: str,
+    *,
+    code: str | None = None,
+    valid_until: date | None = None,
+    status: str = MemberStatus.ACTIVE.value,
+    email: str | None = None,
+    phone: str | None = None,
+    deps: Deps,
+) -> MemberSnapshot:
+    """Enrol a member; without a code, a free numeric one is generated for the card."""
+    name = validate_full_name(full_name)
+    try:
+        member_status = MemberStatus(status)
+    except ValueError:
+        choices = ", ".join(s.value for s in MemberStatus)
+        raise InvalidInput(f"Status must be one of: {choices}.") from None
+    with write_session(deps.engine) as session:
+        member_code = normalize_code(code) if code is not None else _free_code(session)
+        if _by_code(session, member_code) is not None:
+            raise Conflict(f"Member code {member_code} is already taken.")
+        member = Member(
+            member_code=member_code,
+            full_name=name,
+            status=member_status.value,
+            valid_until=valid_until,
+            email=email,
+            phone=phone,
+            created_at=deps.clock(),
+        )
+        session.add(member)
+        session.commit()
+        return to_snapshot(member)
+
+
+def list_members(*, deps: Deps, limit: int = 1000) -> list[MemberSnapshot]:
+    with read_session(deps.engine) as session:
+        rows = session.exec(select(Member).order_by(Member.full_name).limit(limit)).all()
+        return [to_snapshot(row) for row in rows]
+
+
+def find_by_code(session: Session, code: str) -> Member | None:
+    return _by_code(session, code)
+
+
+def to_snapshot(member: Member) -> MemberSnapshot:
+    return MemberSnapshot(
+        id=str(member.id),
+        code=member.member_code,
+        full_name=member.full_name,
+        status=MemberStatus(member.status),
+        valid_until=member.valid_until,
+    )
+
+
+def _by_code(session: Session, code: str) -> Member | None:
+    return session.exec(select(Member).where(Member.member_code == code)).first()
+
+
+def _free_code(session: Session) -> str:
+    for _ in range(20):
+        candidate = str(secrets.randbelow(9 * 10 ** (GENERATED_CODE_DIGITS - 1)) + 10**7)
+        if _by_code(session, candidate) is None:
+            return candidate
+    raise Conflict("Could not find a free member code; try again.")

@@ -1,0 +1,69 @@
+"""Typed settings read from the environment, built lazily so importing never does I/O."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from gym_live.domain.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///gym_live.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app reads from its environment, validated once."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    timezone: str = "UTC"
+    max_stay: timedelta = timedelta(hours=4)
+    rescan_window: timedelta = timedelta(seconds=60)
+    reconcile_interval: timedelta = timedelta(seconds=5)
+    sweep_interval: timedelta = timedelta(seconds=60)
+    demo_location: str = "Downtown"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from an environment mapping; raise ConfigError on a bad value."""
+        timezone = env.get("GYM_TIMEZONE", "UTC")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigError(f"GYM_TIMEZONE={timezone!r} is not an IANA time zone") from exc
+        return cls(
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+            redis_url=env.get("REDIS_URL") or None,
+            timezone=timezone,
+            max_stay=_seconds(env, "GYM_MAX_STAY", 4 * 3600),
+            rescan_window=_seconds(env, "GYM_RESCAN_WINDOW", 60),
+            reconcile_interval=_seconds(env, "GYM_RECONCILE_INTERVAL", 5),
+            sweep_interval=_seconds(env, "GYM_SWEEP_INTERVAL", 60),
+            demo_location=env.get("GYM_DEMO_LOCATION", "Downtown"),
+        )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> timedelta:
+    """Read a duration in seconds; a suffix of s, m or h is accepted (e.g. 4h, 90s)."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return timedelta(seconds=default)
+    scale = {"s": 1, "m": 60, "h": 3600}.get(raw[-1], 1)
+    number = raw[:-1] if raw[-1] in "smh" else raw
+    try:
+        seconds = float(number) * scale
+    except ValueError:
+        seconds = -1.0
+    if seconds <= 0:
+        raise ConfigError(f"{name}={raw!r} must be a positive number of seconds (or 30m, 4h)")
+    return timedelta(seconds=seconds)
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process's settings, read from os.environ on first use."""
+    return Settings.from_env(os.environ)
