@@ -19,13 +19,21 @@ WRITE_INTENT = "gym_live_write"
 @functools.cache
 def get_engine(url: str) -> Engine:
     """One engine per URL per process, built on first use."""
+    return build_engine(url)
+
+
+def build_engine(url: str, *, pooled: bool = True) -> Engine:
+    """A new engine; unpooled ones open a fresh connection per use (separate clients in tests)."""
+    pool: dict[str, Any] = {} if pooled else {"poolclass": sa.NullPool}
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return _sqlite_engine(url, pool)
+    if pooled:
+        pool |= {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    return sa.create_engine(url, **pool)
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+def _sqlite_engine(url: str, pool: dict[str, Any]) -> Engine:
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:

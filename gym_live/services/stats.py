@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -22,18 +23,23 @@ def location_stats(name: str | None = None, *, deps: Deps) -> tuple[Location, St
 
 
 def stats_for(session: Session, location: Location, now: datetime) -> Stats:
-    """Each branch of the union is served by its own index on (location, time)."""
-    window = day_window(now, location.zone_info)
-    columns = (Visit.checked_in_at, Visit.checked_out_at, Visit.checkout_reason)
-    here = Visit.location_id == location.id
-    query = sa.union(
-        sa.select(Visit.id, *columns).where(here, Visit.checked_out_at.is_(None)),
-        sa.select(Visit.id, *columns).where(
+    assert location.id is not None
+    query = todays_visits_query(location.id, now, location.zone_info)
+    spans = [VisitSpan(row[1], row[2], row[3]) for row in session.execute(query)]
+    return compute_stats(spans, capacity=location.capacity, zone=location.zone_info, now=now)
+
+
+def todays_visits_query(location_id: int, now: datetime, zone: ZoneInfo) -> sa.CompoundSelect:
+    """Visits open now, begun today or ended today; each branch is served by its own index."""
+    window = day_window(now, zone)
+    columns = (Visit.id, Visit.checked_in_at, Visit.checked_out_at, Visit.checkout_reason)
+    here = Visit.location_id == location_id
+    return sa.union(
+        sa.select(*columns).where(here, Visit.checked_out_at.is_(None)),
+        sa.select(*columns).where(
             here, Visit.checked_in_at >= window.start, Visit.checked_in_at < window.end
         ),
-        sa.select(Visit.id, *columns).where(
+        sa.select(*columns).where(
             here, Visit.checked_out_at >= window.start, Visit.checked_out_at < window.end
         ),
     )
-    spans = [VisitSpan(row[1], row[2], row[3]) for row in session.execute(query)]
-    return compute_stats(spans, capacity=location.capacity, zone=location.zone_info, now=now)

@@ -1,0 +1,179 @@
+"""The instance's live view of every location, kept current and pushed to open dashboards.
+
+One `LiveHub` per process. It loads each location's numbers from the database, re-reads
+them when a bus event says something changed (once per event per instance, however many
+dashboards are open) and every reconcile interval (to catch changes made outside the app),
+and broadcasts only the values that changed, once, to the room of that location's sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections import OrderedDict
+from typing import Any, Protocol
+
+from reflex.state import StateUpdate
+from reflex_base.constants import SocketEvent
+from reflex_base.constants.state import FIELD_MARKER
+from sqlmodel import select
+
+from gym_live.adapters.db import read_session
+from gym_live.domain.stats import Stats
+from gym_live.models import Location
+from gym_live.services import sweep
+from gym_live.services.deps import Deps, app_deps
+from gym_live.services.stats import stats_for
+
+logger = logging.getLogger(__name__)
+SEEN_EVENT_IDS = 10_000
+NO_STAY = "\u2013"  # an en dash: no completed visit today yet
+
+DashboardValues = dict[str, Any]
+
+
+class Fanout(Protocol):
+    """Delivers values to a socket or a room of sockets (see ReflexFanout)."""
+
+    async def send(self, to: str, values: DashboardValues) -> None: ...
+
+    async def enter(self, sid: str, room: str) -> None: ...
+
+
+class ReflexFanout:
+    """One packet per change, in Reflex's own delta format, to every socket of a room.
+
+    Reflex's per-client updates cost one state load and one delta per dashboard; a room
+    broadcast computes the delta once and python-socketio encodes it once for all.
+    """
+
+    def __init__(self, app: Any, state: type[Any]) -> None:
+        self._namespace = app.event_namespace
+        self._state_name = state.get_full_name()
+
+    async def send(self, to: str, values: DashboardValues) -> None:
+        delta = {self._state_name: {name + FIELD_MARKER: value for name, value in values.items()}}
+        await self._namespace.emit(str(SocketEvent.EVENT), StateUpdate(delta=delta), to=to)
+
+    async def enter(self, sid: str, room: str) -> None:
+        await self._namespace.enter_room(sid, room)
+
+
+def room_for(location_id: int) -> str:
+    return f"location:{location_id}"
+
+
+def dashboard_values(location: Location, stats: Stats) -> DashboardValues:
+    """What a dashboard shows, in the shape of the page's state vars."""
+    avg = stats.avg_stay_minutes
+    return {
+        "location_name": location.name,
+        "inside_now": stats.inside_now,
+        "checkins_today": stats.checkins_today,
+        "avg_stay": f"{int(avg // 60)}:{int(avg % 60):02d}" if avg is not None else NO_STAY,
+        "peak_today": stats.peak_today,
+        "capacity": stats.capacity,
+        "capacity_used_pct": stats.capacity_used_pct,
+        "hourly": [
+            {"hour": f"{h:02d}", "checkins": n} for h, n in enumerate(stats.hourly_checkins)
+        ],
+    }
+
+
+class LiveHub:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.views: dict[int, DashboardValues] = {}
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._fanout: Fanout | None = None
+        # Joins and broadcasts are serialised so a joining socket never misses a change.
+        self._lock = asyncio.Lock()
+
+    def current(self, location_id: int | None = None) -> tuple[int, DashboardValues] | None:
+        """The view of a location (default: the first one), as last read from the database."""
+        if not self.views:
+            return None
+        key = location_id if location_id in self.views else min(self.views)
+        return key, self.views[key]
+
+    async def refresh(self, location_id: int | None = None) -> None:
+        """Re-read one location (or all) and broadcast what changed."""
+        fresh = await asyncio.to_thread(self._read, location_id)
+        async with self._lock:
+            for key, values in fresh.items():
+                old = self.views.get(key, {})
+                changed = {k: v for k, v in values.items() if old.get(k) != v}
+                self.views[key] = values
+                if changed and self._fanout is not None:
+                    await self._fanout.send(room_for(key), changed)
+
+    async def join(self, sid: str, location_id: int) -> None:
+        """Add a socket to its location's room and send it the view as it is now."""
+        if self._fanout is None:
+            return
+        async with self._lock:
+            await self._fanout.enter(sid, room_for(location_id))
+            if location_id in self.views:
+                await self._fanout.send(sid, self.views[location_id])
+
+    def _read(self, location_id: int | None) -> dict[int, DashboardValues]:
+        now = self.deps.clock()
+        with read_session(self.deps.engine) as session:
+            query = select(Location).order_by(Location.id)
+            if location_id is not None:
+                query = query.where(Location.id == location_id)
+            return {
+                loc.id: dashboard_values(loc, stats_for(session, loc, now))
+                for loc in session.exec(query).all()
+                if loc.id is not None
+            }
+
+    def is_new(self, event_id: str) -> bool:
+        """True the first time an event id is seen (events are applied once)."""
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        if len(self._seen) > SEEN_EVENT_IDS:
+            self._seen.popitem(last=False)
+        return True
+
+    async def relay(self) -> None:
+        """Apply every bus event; a gap (None) means resync everything from the database."""
+        async for event in self.deps.bus.subscribe():
+            if event is None:
+                await _logged(self.refresh())
+            elif self.is_new(event.id):
+                await _logged(self.refresh(event.location_id))
+
+    async def reconcile_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.deps.settings.reconcile_interval.total_seconds())
+            await _logged(self.refresh())
+
+    async def sweep_forever(self) -> None:
+        while True:
+            await _logged(asyncio.to_thread(sweep.auto_checkout, deps=self.deps))
+            await asyncio.sleep(self.deps.settings.sweep_interval.total_seconds())
+
+    async def run(self, fanout: Fanout) -> None:
+        """Load, then keep the views current until the app stops."""
+        self._fanout = fanout
+        await _logged(self.refresh())
+        async with asyncio.TaskGroup() as group:
+            group.create_task(self.relay())
+            group.create_task(self.reconcile_forever())
+            group.create_task(self.sweep_forever())
+
+
+async def _logged(work: Any) -> None:
+    """A failed round (database briefly away) is logged and retried next round, not fatal."""
+    try:
+        await work
+    except Exception:
+        logger.exception("live view update failed; retrying next round")
+
+
+@functools.cache
+def get_hub() -> LiveHub:
+    return LiveHub(app_deps())

@@ -1,0 +1,3 @@
+"""Route paths, named once."""
+
+DASHBOARD = "/"

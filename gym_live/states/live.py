@@ -1,0 +1,37 @@
+"""The dashboard's state: a copy of the instance's live view, updated by room broadcasts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gym_live.live import get_hub
+
+
+class LiveState(rx.State):
+    location_id: int = 0
+    location_name: str = ""
+    inside_now: int = 0
+    checkins_today: int = 0
+    avg_stay: str = ""
+    peak_today: int = 0
+    capacity: int = 0
+    capacity_used_pct: int = 0
+    hourly: list[dict[str, str | int]] = []
+    ready: bool = False
+
+    @rx.event
+    async def open_dashboard(self):  # noqa: ANN201  (returns a Reflex event chain)
+        """Show the view as it is now, then join the room (which re-sends anything newer)."""
+        hub = get_hub()
+        current = hub.current() or (await hub.refresh() or hub.current())
+        if current is None:
+            return None
+        self.location_id, values = current
+        for name, value in values.items():
+            setattr(self, name, value)
+        self.ready = True
+        return LiveState.join_room
+
+    @rx.event
+    async def join_room(self) -> None:
+        await get_hub().join(self.router.session.session_id, self.location_id)

@@ -1,0 +1,21 @@
+"""Reflex configuration. Everything secret or site-specific comes from the environment."""
+
+import os
+
+import reflex as rx
+
+config = rx.Config(
+    app_name="gym_live",
+    db_url=os.environ.get("DATABASE_URL") or "sqlite:///gym_live.db",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    # Per-tab UI state lives in memory; the live numbers are rebuilt from the database,
+    # so nothing is lost when an instance restarts.
+    state_manager_mode="memory",
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(appearance="inherit", accent_color="grass", radius="large")
+        )
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

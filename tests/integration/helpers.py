@@ -1,0 +1,33 @@
+"""Small builders for integration tests."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from gym_live.models import DeniedAttempt, Member, Visit
+from gym_live.services.deps import Deps
+from gym_live.services.locations import add_location
+from gym_live.services.members import add_member
+
+
+def gym(deps: Deps, *, capacity: int = 50, name: str = "Downtown") -> None:
+    add_location(name, capacity=capacity, timezone="Europe/Berlin", deps=deps)
+
+
+def member(deps: Deps, code: str, name: str = "Anna Schmidt", **fields: object) -> None:
+    add_member(name, code=code, deps=deps, **fields)
+
+
+def count(deps: Deps, table: type, *where: sa.ColumnElement[bool]) -> int:
+    with deps.engine.connect() as conn:
+        return conn.execute(
+            sa.select(sa.func.count()).select_from(table).where(*where)
+        ).scalar_one()
+
+
+def open_visits(deps: Deps) -> int:
+    return count(deps, Visit, Visit.checked_out_at.is_(None))
+
+
+def snapshot_counts(deps: Deps) -> tuple[int, int, int, int]:
+    return (count(deps, Member), count(deps, Visit), open_visits(deps), count(deps, DeniedAttempt))

@@ -1,0 +1,134 @@
+"""The operator CLI, run as operators run it: a process, its output and its exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import fresh_postgres_database
+
+CORE_STATS_KEYS = {
+    "inside_now",
+    "checkins_today",
+    "avg_stay_minutes",
+    "peak_today",
+    "hourly_checkins",
+    "capacity",
+    "capacity_used_pct",
+    "day",
+    "as_of",
+}
+
+
+class Cli:
+    def __init__(self, database_url: str) -> None:
+        self.env = {**os.environ, "DATABASE_URL": database_url, "GYM_TIMEZONE": "Europe/Berlin"}
+
+    def __call__(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "gym_live", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert (done.returncode == 0) is ok, (args, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr
+        return done
+
+    def json(self, *args: str, ok: bool = True) -> dict:
+        data = json.loads(self(*args, "--json", ok=ok).stdout)
+        assert data["ok"] is ok
+        return data
+
+
+@pytest.fixture
+def cli(tmp_path) -> Cli:
+    run = Cli(f"sqlite:///{tmp_path / 'cli.db'}")
+    run("migrate")
+    return run
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_cli(request: pytest.FixtureRequest, cli: Cli) -> Cli:
+    """The CLI on each supported database."""
+    if request.param == "sqlite":
+        return cli
+    run = Cli(fresh_postgres_database(request.getfixturevalue("postgres_base_url")))
+    run("migrate")
+    return run
+
+
+def test_demo_then_scan_and_stats(any_cli: Cli) -> None:
+    cli = any_cli
+    seeded = cli.json("seed-demo", "--members", "30")
+    assert seeded["members"] == 30 and seeded["visits"] > 0
+    assert cli.json("seed-demo", "--if-empty")["seeded"] is False
+    again = cli("seed-demo", ok=False)
+    assert (
+        again.stderr.strip()
+        == "error: The database already has data; the demo only seeds an empty one."
+    )
+
+    before = cli.json("stats")
+    assert set(before) >= CORE_STATS_KEYS and before["location"] == "Downtown"
+    members = cli.json("member", "list")["members"]
+    statuses = {m["status"] for m in members}
+    assert statuses == {"active", "frozen", "cancelled"}
+    outside = "10000030"  # the demo's last member: active, no visit today
+
+    entered = cli.json("scan", outside)
+    assert entered["action"] == "check_in" and entered["member"]["code"] == outside
+    assert entered["visit"]["checked_out_at"] is None
+    after = cli.json("stats")
+    assert after["inside_now"] == before["inside_now"] + 1
+    assert after["checkins_today"] == before["checkins_today"] + 1
+
+    double = cli.json("scan", outside, ok=False)
+    assert double["reason"] == "already_checked_in" and "Already checked in at" in double["message"]
+    left = cli.json("checkout", outside)
+    assert left["action"] == "check_out"
+    assert left["visit"]["stay_seconds"] >= 0
+
+
+def test_locations_members_and_refusals(cli: Cli) -> None:
+    made = cli.json("location", "add", "Harbour", "--capacity", "2", "--timezone", "Asia/Tokyo")
+    assert made["location"]["name"] == "Harbour"
+    assert cli.json("location", "list")["locations"][0]["timezone"] == "Asia/Tokyo"
+    code = cli("member", "add", "--name", "Mia Frozen", "--status", "frozen").stdout.strip()
+    assert code.isdigit() and len(code) == 8
+    cli("member", "add", "--name", "Old Timer", "--code", "old-1", "--valid-until", "2020-01-01")
+
+    frozen = cli.json("scan", code, ok=False)
+    assert (frozen["reason"], frozen["message"]) == ("frozen", "This membership is frozen.")
+    assert cli.json("checkin", "OLD-1", ok=False)["reason"] == "expired"
+    assert cli.json("scan", "' OR 1=1 --", ok=False)["reason"] == "invalid_code"
+    assert cli.json("checkout", "12345678", ok=False)["reason"] == "unknown_code"
+    assert cli.json("stats", "--location", "Nowhere", ok=False)["reason"] == "not_found"
+    assert cli.json("sweep")["closed"] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["location", "add", "X", "--capacity", "0", "--timezone", "UTC"], "Capacity must be"),
+        (["location", "add", "X", "--capacity", "5", "--timezone", "Mars/Base"], "IANA"),
+        (["member", "add", "--name", "   "], "needs a name"),
+        (["member", "add", "--name", "A", "--code", "x"], "not a member code"),
+        (["scan", "10000001"], "No location exists yet"),
+    ],
+)
+def test_bad_input_gets_one_line_and_exit_1(cli: Cli, args: list[str], message: str) -> None:
+    done = cli(*args, ok=False)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and message in done.stderr
+
+
+def test_usage_errors_exit_2_with_help(cli: Cli) -> None:
+    done = cli("member", "add", "--name", "Bo", "--valid-until", "31/12/2027", ok=False)
+    assert done.returncode == 2 and "is not a date like 2027-01-31" in done.stderr
+    assert "scan" in cli("--help").stdout
