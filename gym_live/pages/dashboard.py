@@ -13,6 +13,7 @@ def dashboard() -> rx.Component:
     return rx.container(
         rx.vstack(
             rx.hstack(
+                rx.image(src="/logo.png", width="32px", height="32px", alt="gym_live"),
                 rx.heading(LiveState.location_name, size="7", id="location-name"),
                 rx.badge("LIVE", color_scheme="red", variant="solid", radius="full"),
                 rx.spacer(),

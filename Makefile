@@ -1,0 +1,62 @@
+# gym_live: `make run` serves the app with demo data; `make test` runs every test.
+# Both set up what they need on a fresh machine (Python 3.11+, npm, apt) and reuse it after.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLS_BIN := $(CURDIR)/.tools/node_modules/.bin
+# Reflex 0.10 needs Node >= 22.22 and cannot download a runtime here: it comes from npm.
+export PATH := $(TOOLS_BIN):$(PATH)
+export REFLEX_USE_NPM := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := 0
+# Debian packages the tests use: a real browser and throwaway Redis / PostgreSQL servers.
+TEST_PACKAGES := chromium redis-server postgresql
+
+.PHONY: run test lint system-packages apt-install clean
+
+run: $(VENV)/.runtime $(TOOLS_BIN)/node
+	$(BIN)/python -m gym_live migrate
+	$(BIN)/python -m gym_live seed-demo --if-empty
+	$(BIN)/reflex run --env prod
+
+test: $(VENV)/.dev $(TOOLS_BIN)/node system-packages
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "gym_live needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(TOOLS_BIN)/node:
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES=npm
+	npm install --prefix .tools --no-audit --no-fund --loglevel=error node@22
+	@$@ --version
+
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then $(MAKE) --no-print-directory apt-install PACKAGES="$$missing"; fi
+
+apt-install:
+	@echo "installing Debian packages:$(PACKAGES)"
+	@if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(PACKAGES)
+
+clean:
+	rm -rf $(VENV) .tools .web test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""A real chromium on the real app: the numbers are the database's, and they stay live."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.conftest import ARTIFACTS, RunningApp
+
+pytestmark = pytest.mark.e2e
+STATS = ("inside-now", "checkins-today", "avg-stay", "peak-today")
+
+
+def open_dashboard(browser: Browser, app: RunningApp, **context: object) -> Page:
+    page = browser.new_context(**context).new_page()
+    page.goto(app.url + "/")
+    page.wait_for_selector("#stat-inside-now", timeout=30_000)
+    return page
+
+
+def shown(page: Page) -> dict[str, str]:
+    numbers = {name: page.inner_text(f"#stat-{name}") for name in STATS}
+    numbers["capacity"] = page.inner_text("#stat-capacity")
+    return numbers
+
+
+def expected(stats: dict) -> dict[str, str]:
+    avg = stats["avg_stay_minutes"]
+    return {
+        "inside-now": str(stats["inside_now"]),
+        "checkins-today": str(stats["checkins_today"]),
+        "avg-stay": f"{int(avg // 60)}:{int(avg % 60):02d}" if avg is not None else "\u2013",
+        "peak-today": str(stats["peak_today"]),
+        "capacity": f"{stats['capacity_used_pct']}% of {stats['capacity']}",
+    }
+
+
+def test_dashboard_shows_the_same_numbers_as_the_cli(browser: Browser, app: RunningApp) -> None:
+    page = open_dashboard(browser, app, viewport={"width": 1440, "height": 900})
+    assert page.inner_text("#location-name") == "Downtown"
+    assert shown(page) == expected(app.cli.json("stats"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "dashboard-1440x900.png", full_page=True)
+
+
+def test_a_cli_check_in_appears_without_reload(browser: Browser, app: RunningApp) -> None:
+    page = open_dashboard(browser, app)
+    page.evaluate("window.__same_page = true")
+    before = shown(page)
+    entered = app.cli.json("checkin", "10000029")  # active demo member, not inside
+    assert entered["action"] == "check_in"
+    done = time.monotonic()
+    page.wait_for_function(
+        "before => document.querySelector('#stat-checkins-today').innerText !== before",
+        arg=before["checkins-today"],
+        timeout=(app.reconcile_seconds + 3) * 1000,
+    )
+    seen_after = time.monotonic() - done
+    assert page.evaluate("window.__same_page === true")  # no reload happened
+    page.wait_for_timeout(300)
+    now = shown(page)
+    assert int(now["checkins-today"]) == int(before["checkins-today"]) + 1
+    assert int(now["inside-now"]) == int(before["inside-now"]) + 1
+    assert now == expected(app.cli.json("stats"))
+    print(f"CLI check-in shown on the dashboard {seen_after:.2f} s after the CLI returned")
