@@ -1,0 +1,26 @@
+# Production image: frontend built at image build time, frontend and backend on one port.
+FROM python:3.11-slim
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends npm unzip \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+ENV PATH=/app/.tools/node_modules/.bin:$PATH \
+    REFLEX_USE_NPM=1 \
+    REFLEX_TELEMETRY_ENABLED=false \
+    REFLEX_CHECK_LATEST_VERSION=0 \
+    PYTHONUNBUFFERED=1
+
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt \
+ && npm install --prefix .tools --no-audit --no-fund --loglevel=error node@22
+
+COPY . .
+# Install the frontend's packages and build it once, so a container starts quickly.
+RUN reflex export --frontend-only --no-zip --env prod
+
+RUN useradd --create-home gym && chown -R gym /app
+USER gym
+EXPOSE 3000
+CMD ["sh", "-c", "python -m gym_live migrate && exec reflex run --env prod --backend-host 0.0.0.0"]

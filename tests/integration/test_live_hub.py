@@ -1,0 +1,115 @@
+"""The instance's live view: bus events, reconciling and joins reach the fan-out correctly."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+import pytest
+
+from gym_live.adapters.bus import MemoryBus
+from gym_live.domain.checkin import Source
+from gym_live.live import DashboardValues, LiveHub, room_for
+from gym_live.services import checkin
+from gym_live.services.deps import Deps
+from tests.conftest import FakeClock
+from tests.integration.helpers import gym, member, open_visits
+
+
+@dataclass
+class RecordingFanout:
+    """Our fan-out interface, recording what would go out on the sockets."""
+
+    sent: list[tuple[str, DashboardValues]] = field(default_factory=list)
+    rooms: dict[str, set[str]] = field(default_factory=dict)
+
+    async def send(self, to: str, values: DashboardValues) -> None:
+        self.sent.append((to, dict(values)))
+
+    async def enter(self, sid: str, room: str) -> None:
+        self.rooms.setdefault(room, set()).add(sid)
+
+
+async def wait_for(condition, timeout: float = 5.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def live_deps(deps: Deps) -> Deps:
+    gym(deps)
+    for i in range(3):
+        member(deps, f"1000000{i}", f"Member {i}")
+    settings = replace(deps.settings, reconcile_interval=timedelta(seconds=0.2))
+    return replace(deps, bus=MemoryBus(), settings=settings)
+
+
+def run_hub(deps: Deps, scenario) -> RecordingFanout:
+    fanout = RecordingFanout()
+
+    async def main() -> None:
+        hub = LiveHub(deps)
+        task = asyncio.create_task(hub.run(fanout))
+        await wait_for(lambda: hub.current() is not None)
+        await asyncio.sleep(0.05)  # the relay is subscribed
+        try:
+            await scenario(hub, fanout)
+        finally:
+            task.cancel()
+
+    asyncio.run(main())
+    return fanout
+
+
+def test_a_check_in_is_broadcast_once_with_only_what_changed(live_deps: Deps) -> None:
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        assert hub.current()[1]["inside_now"] == 0
+        fanout.sent.clear()
+        await asyncio.to_thread(checkin.scan, "10000000", source=Source.KIOSK, deps=live_deps)
+        await wait_for(lambda: fanout.sent)
+        await asyncio.sleep(0.3)  # a reconcile round later: nothing new to send
+        room, values = fanout.sent[0]
+        assert room == room_for(1)
+        assert values["inside_now"] == 1 and values["checkins_today"] == 1
+        assert "location_name" not in values and "capacity" not in values
+        assert len(fanout.sent) == 1
+
+    run_hub(live_deps, scenario)
+
+
+def test_changes_made_elsewhere_arrive_by_reconciling(live_deps: Deps) -> None:
+    other_process = replace(live_deps, bus=MemoryBus())  # nobody listens to this bus
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        await asyncio.to_thread(checkin.check_in, "10000001", source=Source.CLI, deps=other_process)
+        await wait_for(lambda: any(v.get("inside_now") == 1 for _, v in fanout.sent))
+
+    run_hub(live_deps, scenario)
+
+
+def test_a_joining_socket_gets_the_current_view_and_joins_the_room(live_deps: Deps) -> None:
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        await hub.join("sid-1", 1)
+        assert fanout.rooms == {room_for(1): {"sid-1"}}
+        to, values = fanout.sent[-1]
+        assert to == "sid-1" and values == hub.current()[1]
+
+    run_hub(live_deps, scenario)
+
+
+def test_each_event_is_applied_once(live_deps: Deps) -> None:
+    hub = LiveHub(live_deps)
+    assert hub.is_new("a") and not hub.is_new("a") and hub.is_new("b")
+
+
+def test_the_hub_sweeps_overdue_visits(live_deps: Deps, clock: FakeClock) -> None:
+    checkin.scan("10000002", source=Source.KIOSK, deps=live_deps)
+    clock.advance(hours=5)
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        await wait_for(lambda: open_visits(live_deps) == 0)
+        await wait_for(lambda: hub.current()[1]["inside_now"] == 0)
+
+    run_hub(live_deps, scenario)
