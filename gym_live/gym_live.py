@@ -15,7 +15,7 @@ async def keep_live_views_current(app: rx.App) -> None:
     await get_hub().run(ReflexFanout(app, LiveState))
 
 
-app = rx.App()
+app = rx.App(stylesheets=["/gym_live.css"])
 app.add_page(
     dashboard,
     route=routes.DASHBOARD,

@@ -17,20 +17,14 @@ from typing import Any, Protocol
 from reflex.state import StateUpdate
 from reflex_base.constants import SocketEvent
 from reflex_base.constants.state import FIELD_MARKER
-from sqlmodel import select
 
-from gym_live.adapters.db import read_session
-from gym_live.domain.stats import Stats
-from gym_live.models import Location
+from gym_live.presentation import DashboardValues, dashboard_values
 from gym_live.services import sweep
 from gym_live.services.deps import Deps, app_deps
-from gym_live.services.stats import stats_for
+from gym_live.services.live_view import load_views
 
 logger = logging.getLogger(__name__)
 SEEN_EVENT_IDS = 10_000
-NO_STAY = "\u2013"  # an en dash: no completed visit today yet
-
-DashboardValues = dict[str, Any]
 
 
 class Fanout(Protocol):
@@ -64,23 +58,6 @@ def room_for(location_id: int) -> str:
     return f"location:{location_id}"
 
 
-def dashboard_values(location: Location, stats: Stats) -> DashboardValues:
-    """What a dashboard shows, in the shape of the page's state vars."""
-    avg = stats.avg_stay_minutes
-    return {
-        "location_name": location.name,
-        "inside_now": stats.inside_now,
-        "checkins_today": stats.checkins_today,
-        "avg_stay": f"{int(avg // 60)}:{int(avg % 60):02d}" if avg is not None else NO_STAY,
-        "peak_today": stats.peak_today,
-        "capacity": stats.capacity,
-        "capacity_used_pct": stats.capacity_used_pct,
-        "hourly": [
-            {"hour": f"{h:02d}", "checkins": n} for h, n in enumerate(stats.hourly_checkins)
-        ],
-    }
-
-
 class LiveHub:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -104,8 +81,11 @@ class LiveHub:
             for key, values in fresh.items():
                 old = self.views.get(key, {})
                 changed = {k: v for k, v in values.items() if old.get(k) != v}
+                if not changed:
+                    continue
+                changed["updated_at"] = values["updated_at"] = self.deps.clock().isoformat()
                 self.views[key] = values
-                if changed and self._fanout is not None:
+                if self._fanout is not None:
                     await self._fanout.send(room_for(key), changed)
 
     async def join(self, sid: str, location_id: int) -> None:
@@ -118,16 +98,8 @@ class LiveHub:
                 await self._fanout.send(sid, self.views[location_id])
 
     def _read(self, location_id: int | None) -> dict[int, DashboardValues]:
-        now = self.deps.clock()
-        with read_session(self.deps.engine) as session:
-            query = select(Location).order_by(Location.id)
-            if location_id is not None:
-                query = query.where(Location.id == location_id)
-            return {
-                loc.id: dashboard_values(loc, stats_for(session, loc, now))
-                for loc in session.exec(query).all()
-                if loc.id is not None
-            }
+        views = load_views(deps=self.deps, location_id=location_id)
+        return {key: dashboard_values(view) for key, view in views.items()}
 
     def is_new(self, event_id: str) -> bool:
         """True the first time an event id is seen (events are applied once)."""

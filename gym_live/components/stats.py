@@ -59,7 +59,12 @@ def hourly_chart() -> rx.Component:
     return rx.card(
         rx.text("Check-ins by hour", size="2", weight="medium", color_scheme="gray"),
         rx.recharts.bar_chart(
-            rx.recharts.bar(data_key="checkins", fill=rx.color("grass", 9), radius=[4, 4, 0, 0]),
+            rx.recharts.bar(
+                data_key="checkins",
+                fill=rx.color("grass", 9),
+                radius=[4, 4, 0, 0],
+                is_animation_active=False,
+            ),
             rx.recharts.x_axis(data_key="hour"),
             rx.recharts.y_axis(allow_decimals=False, width=32),
             rx.recharts.graphing_tooltip(),

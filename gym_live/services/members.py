@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from gym_live.adapters.db import read_session, write_session
@@ -19,6 +22,8 @@ from gym_live.models import Member
 from gym_live.services.deps import Deps
 
 GENERATED_CODE_DIGITS = 8
+MAX_SEARCH_LENGTH = 64
+_LIKE_SPECIAL = re.compile(r"[\\%_]")
 
 
 def add_member(
@@ -86,3 +91,33 @@ def _free_code(session: Session) -> str:
         if _by_code(session, candidate) is None:
             return candidate
     raise Conflict("Could not find a free member code; try again.")
+
+
+def search_members(text: str, *, deps: Deps, limit: int = 8) -> list[MemberSnapshot]:
+    """Members whose card number starts with, or whose name contains, the text.
+
+    Raises:
+        InvalidInput: text longer than a name or with control characters.
+    """
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        return []
+    if len(cleaned) > MAX_SEARCH_LENGTH:
+        raise InvalidInput(f"Search for at most {MAX_SEARCH_LENGTH} characters.")
+    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
+        raise InvalidInput("Search text cannot contain control characters.")
+    code = cleaned.upper()
+    name_like = "%" + _LIKE_SPECIAL.sub(r"\\\g<0>", cleaned.lower()) + "%"
+    query = (
+        select(Member)
+        .where(
+            sa.or_(
+                sa.and_(Member.member_code >= code, Member.member_code < code + "\uffff"),
+                sa.func.lower(Member.full_name).like(name_like, escape="\\"),
+            )
+        )
+        .order_by(Member.full_name, Member.member_code)
+        .limit(limit)
+    )
+    with read_session(deps.engine) as session:
+        return [to_snapshot(row) for row in session.exec(query)]

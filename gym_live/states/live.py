@@ -17,6 +17,10 @@ class LiveState(rx.State):
     capacity: int = 0
     capacity_used_pct: int = 0
     hourly: list[dict[str, str | int]] = []
+    feed: list[dict[str, str]] = []
+    inside: list[dict[str, str]] = []
+    updated_at: str = ""
+    opened_at: str = ""
     ready: bool = False
 
     @rx.event
@@ -29,6 +33,7 @@ class LiveState(rx.State):
         self.location_id, values = current
         for name, value in values.items():
             setattr(self, name, value)
+        self.opened_at = hub.deps.clock().isoformat()
         self.ready = True
         return LiveState.join_room
 

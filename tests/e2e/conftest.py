@@ -9,8 +9,8 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -20,16 +20,75 @@ from tests.servers import free_port, wait_until
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 APP_START_TIMEOUT = 420
 
 
-@dataclass(frozen=True)
-class RunningApp:
-    url: str
-    cli: Cli
-    reconcile_seconds: float
+class AppServer:
+    """`reflex run --env prod` on a demo database; can be stopped and started again."""
+
+    def __init__(self, workdir: Path, **settings: str) -> None:
+        self.cli = Cli(f"sqlite:///{workdir / 'app.db'}")
+        self.cli("migrate")
+        self.cli("seed-demo")
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "reflex.log"
+        self.env = {
+            **self.cli.env,
+            **settings,
+            "PATH": f"{PROJECT_ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
+            "REFLEX_USE_NPM": "1",
+            "REFLEX_TELEMETRY_ENABLED": "false",
+            "REFLEX_CHECK_LATEST_VERSION": "0",
+        }
+        self._proc: subprocess.Popen | None = None
+        self._log: IO[str] | None = None
+
+    def start(self) -> None:
+        self._log = open(self.log_path, "a")  # noqa: SIM115  (closed in stop)
+        reflex = Path(sys.executable).with_name("reflex")
+        port = str(self.port)
+        self._proc = subprocess.Popen(
+            [str(reflex), "run", "--env", "prod", "--frontend-port", port, "--backend-port", port],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_until(self._started, timeout=APP_START_TIMEOUT, what="the app")
+        except RuntimeError:
+            self.stop()
+            pytest.fail(f"the app did not start:\n{self.log_path.read_text()[-4000:]}")
+
+    def stop(self) -> None:
+        """Stop reflex and the server processes it started (one process group)."""
+        if self._proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGTERM)
+                try:
+                    self._proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self._proc.pid, signal.SIGKILL)
+            self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def _started(self) -> bool:
+        assert self._proc is not None
+        if self._proc.poll() is not None:
+            raise RuntimeError(f"reflex run exited with {self._proc.returncode}")
+        return _answers(self.url + "/ping") and _answers(self.url)
 
 
 def _answers(url: str) -> bool:
@@ -40,60 +99,21 @@ def _answers(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    database = tmp_path_factory.mktemp("app") / "e2e.db"
-    cli = Cli(f"sqlite:///{database}")
-    cli("migrate")
-    cli("seed-demo")
-    port = free_port()
-    env = {
-        **cli.env,
-        "PATH": f"{PROJECT_ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
-        "REFLEX_USE_NPM": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
-        "REFLEX_CHECK_LATEST_VERSION": "0",
-    }
-    log = open(tmp_path_factory.mktemp("logs") / "reflex.log", "w+")  # noqa: SIM115
-    reflex = Path(sys.executable).with_name("reflex")
-    proc = subprocess.Popen(
-        [str(reflex), "run", "--env", "prod", "--frontend-port", str(port),
-         "--backend-port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+@contextlib.contextmanager
+def running_app(workdir: Path, **settings: str) -> Iterator[AppServer]:
+    server = AppServer(workdir, **settings)
+    server.start()
     try:
-        wait_until(lambda: _started(proc, url), timeout=APP_START_TIMEOUT, what="the app")
-        yield RunningApp(url=url, cli=cli, reconcile_seconds=5.0)
-    except RuntimeError:
-        log.seek(0)
-        pytest.fail(f"the app did not start:\n{log.read()[-4000:]}")
+        yield server
     finally:
-        _stop(proc)
-        log.close()
-
-
-def _started(proc: subprocess.Popen, url: str) -> bool:
-    if proc.poll() is not None:
-        raise RuntimeError(f"reflex run exited with {proc.returncode}")
-    return _answers(url + "/ping") and _answers(url)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop reflex and the server processes it started (one process group)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        server.stop()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()

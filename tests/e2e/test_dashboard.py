@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import ARTIFACTS, RunningApp
+from tests.e2e.conftest import ARTIFACTS, AppServer, running_app
 
 pytestmark = pytest.mark.e2e
 STATS = ("inside-now", "checkins-today", "avg-stay", "peak-today")
+RECONCILE_SECONDS = 5.0
 
 
-def open_dashboard(browser: Browser, app: RunningApp, **context: object) -> Page:
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    """The app as `make run` configures it: the default reconcile interval."""
+    with running_app(tmp_path_factory.mktemp("app")) as server:
+        yield server
+
+
+def open_dashboard(browser: Browser, app: AppServer, **context: object) -> Page:
     page = browser.new_context(**context).new_page()
     page.goto(app.url + "/")
     page.wait_for_selector("#stat-inside-now", timeout=30_000)
@@ -37,7 +46,7 @@ def expected(stats: dict) -> dict[str, str]:
     }
 
 
-def test_dashboard_shows_the_same_numbers_as_the_cli(browser: Browser, app: RunningApp) -> None:
+def test_dashboard_shows_the_same_numbers_as_the_cli(browser: Browser, app: AppServer) -> None:
     page = open_dashboard(browser, app, viewport={"width": 1440, "height": 900})
     assert page.inner_text("#location-name") == "Downtown"
     assert shown(page) == expected(app.cli.json("stats"))
@@ -45,7 +54,7 @@ def test_dashboard_shows_the_same_numbers_as_the_cli(browser: Browser, app: Runn
     page.screenshot(path=ARTIFACTS / "dashboard-1440x900.png", full_page=True)
 
 
-def test_a_cli_check_in_appears_without_reload(browser: Browser, app: RunningApp) -> None:
+def test_a_cli_check_in_appears_without_reload(browser: Browser, app: AppServer) -> None:
     page = open_dashboard(browser, app)
     page.evaluate("window.__same_page = true")
     before = shown(page)
@@ -55,7 +64,7 @@ def test_a_cli_check_in_appears_without_reload(browser: Browser, app: RunningApp
     page.wait_for_function(
         "before => document.querySelector('#stat-checkins-today').innerText !== before",
         arg=before["checkins-today"],
-        timeout=(app.reconcile_seconds + 3) * 1000,
+        timeout=(RECONCILE_SECONDS + 3) * 1000,
     )
     seen_after = time.monotonic() - done
     assert page.evaluate("window.__same_page === true")  # no reload happened

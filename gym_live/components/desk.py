@@ -1,0 +1,128 @@
+"""Front-desk tools: manual check-in by search, and who is inside with check-out buttons."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gym_live.states.desk import DeskState
+from gym_live.states.live import LiveState
+
+STATUS_COLORS = {"active": "grass", "frozen": "cyan", "cancelled": "gray"}
+
+
+def _match_row(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(row["name"], weight="medium", size="2"),
+            rx.text(row["code"], size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        rx.spacer(),
+        rx.cond(
+            row["status"] != "active",
+            rx.badge(
+                row["status"], color_scheme=rx.match(row["status"], *STATUS_COLORS.items(), "gray")
+            ),
+        ),
+        rx.button(
+            "Check in",
+            size="1",
+            on_click=DeskState.check_in(row["code"], row["name"]),
+        ),
+        align="center",
+        width="100%",
+        class_name="gl-match",
+    )
+
+
+def manual_check_in() -> rx.Component:
+    return rx.card(
+        rx.heading("Check a member in", size="3", margin_bottom="8px"),
+        rx.debounce_input(
+            rx.input(
+                rx.input.slot(rx.icon("search", size=16)),
+                placeholder="Name or card number",
+                value=DeskState.query,
+                on_change=DeskState.search,
+                max_length=200,
+                id="member-search",
+            ),
+            debounce_timeout=250,
+        ),
+        rx.vstack(
+            rx.foreach(DeskState.matches, _match_row),
+            spacing="2",
+            margin_top="8px",
+            id="member-matches",
+        ),
+        rx.cond(
+            DeskState.searched & (DeskState.matches.length() == 0),
+            rx.text("No member matches that.", size="2", color_scheme="gray"),
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def _inside_row(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        row["search"].contains(DeskState.inside_filter),
+        rx.table.row(
+            rx.table.cell(
+                rx.text(row["name"], weight="medium"),
+                rx.text(row["code"], size="1", color_scheme="gray"),
+            ),
+            rx.table.cell(row["since"]),
+            rx.table.cell(rx.moment(row["since_iso"], from_now=True, ago=True, interval=30000)),
+            rx.table.cell(
+                rx.button(
+                    "Check out",
+                    size="1",
+                    variant="soft",
+                    on_click=DeskState.check_out(row["code"], row["name"]),
+                )
+            ),
+            key=row["code"],
+            class_name="gl-inside-row",
+            align="center",
+        ),
+    )
+
+
+def who_is_inside() -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.heading("Who is inside", size="3"),
+            rx.badge(LiveState.inside_now, variant="soft"),
+            rx.spacer(),
+            rx.debounce_input(
+                rx.input(
+                    placeholder="Filter",
+                    on_change=DeskState.filter_inside,
+                    size="1",
+                    id="inside-filter",
+                    max_length=200,
+                ),
+                debounce_timeout=150,
+            ),
+            align="center",
+            width="100%",
+        ),
+        rx.cond(
+            LiveState.inside.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *(rx.table.column_header_cell(h) for h in ("Member", "Since", "For", ""))
+                    )
+                ),
+                rx.table.body(rx.foreach(LiveState.inside, _inside_row)),
+                size="1",
+                width="100%",
+                id="inside-table",
+            ),
+            rx.text("Nobody is inside.", color_scheme="gray", size="2"),
+        ),
+        size="3",
+        width="100%",
+    )

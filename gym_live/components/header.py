@@ -1,0 +1,75 @@
+"""The dashboard's heading: location, LIVE chip with last update, connection status."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.components.core.banner import (
+    has_connection_errors,
+    has_too_many_connection_errors,
+)
+
+from gym_live.states.live import LiveState
+
+
+def live_chip() -> rx.Component:
+    """Red and pulsing while connected; grey and saying so when the connection is gone."""
+    return rx.hstack(
+        rx.badge(
+            rx.el.span(
+                class_name="gl-live-dot", custom_attrs={"data-offline": has_connection_errors}
+            ),
+            rx.cond(has_connection_errors, "OFFLINE", "LIVE"),
+            color_scheme=rx.cond(has_connection_errors, "gray", "red"),
+            variant="soft",
+            radius="full",
+            size="2",
+            id="live-chip",
+        ),
+        rx.text(
+            "updated ",
+            rx.moment(LiveState.updated_at, from_now=True, interval=1000),
+            size="1",
+            color_scheme="gray",
+            id="updated-ago",
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
+def connection_status() -> rx.Component:
+    """Connected / reconnecting / offline, always visible."""
+    return rx.cond(
+        has_too_many_connection_errors,
+        _status("wifi-off", "Offline", "red"),
+        rx.cond(
+            has_connection_errors,
+            _status("refresh-cw", "Reconnecting…", "amber"),
+            _status("wifi", "Connected", "grass"),
+        ),
+    )
+
+
+def _status(icon: str, label: str, color: str) -> rx.Component:
+    return rx.badge(
+        rx.icon(icon, size=14),
+        label,
+        color_scheme=color,
+        variant="surface",
+        size="2",
+        id="connection-status",
+    )
+
+
+def header() -> rx.Component:
+    return rx.hstack(
+        rx.image(src="/logo.png", width="32px", height="32px", alt="gym_live"),
+        rx.heading(LiveState.location_name, size="7", id="location-name"),
+        live_chip(),
+        rx.spacer(),
+        connection_status(),
+        rx.color_mode.button(),
+        align="center",
+        width="100%",
+        wrap="wrap",
+    )

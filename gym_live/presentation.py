@@ -1,0 +1,89 @@
+"""Turns a location's live view into what its dashboard shows: texts, times, rows."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from gym_live.domain.feed import FeedItem, FeedKind
+from gym_live.services.live_view import InsideNow, LocationView
+
+DashboardValues = dict[str, Any]
+NO_STAY = "\u2013"  # an en dash: no completed visit today yet
+
+FEED_ACTIONS = {
+    FeedKind.CHECK_IN: "Checked in",
+    FeedKind.CHECK_OUT: "Checked out",
+    FeedKind.AUTO_OUT: "Auto check-out",
+    FeedKind.DENIED: "Denied",
+}
+DENIAL_WORDS = {
+    "unknown_code": "unknown card",
+    "invalid_code": "not a member code",
+    "expired": "membership expired",
+    "frozen": "membership frozen",
+    "cancelled": "membership cancelled",
+    "full": "gym full",
+}
+
+
+def hours_minutes(minutes: float | None) -> str:
+    """75.0 -> '1:15'."""
+    if minutes is None:
+        return NO_STAY
+    whole = int(minutes)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def stay_text(seconds: int) -> str:
+    """4320 -> '1 h 12 min'; 540 -> '9 min'."""
+    hours, minutes = divmod(seconds // 60, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
+def feed_row(item: FeedItem) -> dict[str, str]:
+    if item.kind is FeedKind.DENIED:
+        detail = DENIAL_WORDS.get(item.reason or "", item.reason or "")
+    elif item.stay_seconds is not None:
+        detail = stay_text(item.stay_seconds)
+    else:
+        detail = ""
+    return {
+        "id": item.key,
+        "kind": item.kind.value,
+        "name": item.member_name or "Unknown card",
+        "action": FEED_ACTIONS[item.kind],
+        "detail": detail,
+        "location": item.location_name,
+        "at": item.at.isoformat(),
+    }
+
+
+def inside_row(row: InsideNow, zone: ZoneInfo) -> dict[str, str]:
+    return {
+        "code": row.member_code,
+        "name": row.member_name,
+        "search": f"{row.member_name} {row.member_code}".lower(),
+        "since": row.since.astimezone(zone).strftime("%H:%M"),
+        "since_iso": row.since.isoformat(),
+    }
+
+
+def dashboard_values(view: LocationView) -> DashboardValues:
+    """The page state's vars for one location, by name."""
+    stats, zone = view.stats, ZoneInfo(view.timezone)
+    return {
+        "location_name": view.location_name,
+        "inside_now": stats.inside_now,
+        "checkins_today": stats.checkins_today,
+        "avg_stay": hours_minutes(stats.avg_stay_minutes),
+        "peak_today": stats.peak_today,
+        "capacity": stats.capacity,
+        "capacity_used_pct": stats.capacity_used_pct,
+        "hourly": [
+            {"hour": f"{hour:02d}", "checkins": count}
+            for hour, count in enumerate(stats.hourly_checkins)
+        ],
+        "feed": [feed_row(item) for item in view.feed],
+        "inside": [inside_row(row, zone) for row in view.inside],
+    }

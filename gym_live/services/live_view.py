@@ -1,0 +1,111 @@
+"""Everything a dashboard shows for a location, read from the database (the truth)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from gym_live.adapters.db import read_session
+from gym_live.domain.checkin import CheckoutReason
+from gym_live.domain.feed import FEED_SIZE, FeedItem, FeedKind, newest
+from gym_live.domain.stats import Stats
+from gym_live.models import DeniedAttempt, Location, Member, Visit
+from gym_live.services.deps import Deps
+from gym_live.services.stats import stats_for
+
+
+@dataclass(frozen=True)
+class InsideNow:
+    member_code: str
+    member_name: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class LocationView:
+    location_id: int
+    location_name: str
+    timezone: str
+    stats: Stats
+    feed: list[FeedItem]
+    inside: list[InsideNow]
+
+
+def load_views(*, deps: Deps, location_id: int | None = None) -> dict[int, LocationView]:
+    """The view of one location, or of all, as the database has it now."""
+    now = deps.clock()
+    with read_session(deps.engine) as session:
+        query = select(Location).order_by(Location.id)
+        if location_id is not None:
+            query = query.where(Location.id == location_id)
+        return {loc.id: _view(session, loc, now) for loc in session.exec(query) if loc.id}
+
+
+def _view(session: Session, location: Location, now: datetime) -> LocationView:
+    assert location.id is not None
+    return LocationView(
+        location_id=location.id,
+        location_name=location.name,
+        timezone=location.timezone,
+        stats=stats_for(session, location, now),
+        feed=_feed(session, location),
+        inside=_inside(session, location.id),
+    )
+
+
+def _inside(session: Session, location_id: int) -> list[InsideNow]:
+    rows = session.execute(
+        sa.select(Member.member_code, Member.full_name, Visit.checked_in_at)
+        .join(Member, Member.id == Visit.member_id)
+        .where(Visit.location_id == location_id, Visit.checked_out_at.is_(None))
+        .order_by(Visit.checked_in_at.desc())
+    )
+    return [InsideNow(code, name, since) for code, name, since in rows]
+
+
+def _feed(session: Session, location: Location) -> list[FeedItem]:
+    """The newest check-ins, check-outs and refusals, each read through its own index."""
+    here, name = location.id, location.name
+    person = sa.select(Member.full_name).where(Member.id == Visit.member_id).scalar_subquery()
+    arrivals = session.execute(
+        sa.select(Visit.id, person, Visit.checked_in_at)
+        .where(Visit.location_id == here)
+        .order_by(Visit.checked_in_at.desc())
+        .limit(FEED_SIZE)
+    )
+    departures = session.execute(
+        sa.select(
+            Visit.id, person, Visit.checked_out_at, Visit.checked_in_at, Visit.checkout_reason
+        )
+        .where(Visit.location_id == here, Visit.checked_out_at.is_not(None))
+        .order_by(Visit.checked_out_at.desc())
+        .limit(FEED_SIZE)
+    )
+    refusals = session.execute(
+        sa.select(DeniedAttempt.id, Member.full_name, DeniedAttempt.at, DeniedAttempt.reason)
+        .outerjoin(Member, Member.id == DeniedAttempt.member_id)
+        .where(DeniedAttempt.location_id == here)
+        .order_by(DeniedAttempt.at.desc())
+        .limit(FEED_SIZE)
+    )
+    items = [FeedItem(f"in-{id_}", FeedKind.CHECK_IN, who, name, at) for id_, who, at in arrivals]
+    items += [
+        FeedItem(
+            f"out-{id_}",
+            FeedKind.AUTO_OUT if reason == CheckoutReason.AUTO else FeedKind.CHECK_OUT,
+            who,
+            name,
+            out,
+            stay_seconds=int((out - arrived).total_seconds()),
+            reason=reason,
+        )
+        for id_, who, out, arrived, reason in departures
+    ]
+    items += [
+        FeedItem(f"denied-{id_}", FeedKind.DENIED, who, name, at, reason=reason)
+        for id_, who, at, reason in refusals
+    ]
+    return newest(items)

@@ -1,0 +1,201 @@
+"""Two dashboards and a front desk in three browser contexts: every change reaches both, live.
+
+The app runs with a 300 s reconcile interval, so whatever shows up here within seconds came
+through the event bus and the room broadcast, not from re-reading the database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Browser, Page, expect
+
+from gym_live.adapters.db import build_engine
+from gym_live.models import Member, Visit
+from tests.e2e.conftest import ARTIFACTS, AppServer, running_app
+from tests.e2e.test_dashboard import expected, open_dashboard, shown
+
+pytestmark = pytest.mark.e2e
+LIVE_TIMEOUT_MS = 5_000  # far below the 300 s reconcile interval
+latencies: dict[str, list[float]] = {}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    with running_app(
+        tmp_path_factory.mktemp("live"), GYM_RECONCILE_INTERVAL="300", GYM_SWEEP_INTERVAL="1"
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def names(app: AppServer) -> dict[str, str]:
+    return {m["code"]: m["name"] for m in app.cli.json("member", "list")["members"]}
+
+
+@pytest.fixture(scope="module")
+def screens(browser: Browser, app: AppServer) -> Iterator[tuple[Page, Page, Page]]:
+    """Dashboards A and B, and the front desk C, each in its own browser context."""
+    pages = tuple(
+        open_dashboard(browser, app, viewport={"width": 1440, "height": 900}) for _ in range(3)
+    )
+    yield pages
+    for page in pages:
+        page.context.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    report = {action: [round(s * 1000) for s in times] for action, times in latencies.items()}
+    (ARTIFACTS / "live-latency-ms.json").write_text(json.dumps(report, indent=2))
+
+
+def top_row(page: Page) -> str:
+    return page.locator("#activity-feed .gl-feed-row").first.inner_text()
+
+
+def wait_on_both(action: str, dashboards: tuple[Page, Page], selector: str, text: str) -> None:
+    """Wait until both dashboards show `text` in `selector`; record the time the 2nd took."""
+    started = time.monotonic()
+    for page in dashboards:
+        expect(page.locator(selector).filter(has_text=text).first).to_be_visible(
+            timeout=LIVE_TIMEOUT_MS
+        )
+    latencies.setdefault(action, []).append(time.monotonic() - started)
+
+
+def desk_search(desk: Page, text: str) -> None:
+    desk.fill("#member-search", text)
+
+
+def toast(page: Page, text: str | re.Pattern[str]) -> None:
+    expect(page.locator("[data-sonner-toast]").filter(has_text=text).first).to_be_visible(
+        timeout=LIVE_TIMEOUT_MS
+    )
+
+
+def numbers_match_the_database(app: AppServer, *pages: Page) -> None:
+    truth = expected(app.cli.json("stats"))
+    for page in pages:
+        expect(page.locator("#stat-checkins-today")).to_have_text(truth["checkins-today"])
+        assert shown(page) == truth
+
+
+def test_staff_check_in_reaches_both_dashboards(app, names, screens) -> None:
+    a, b, desk = screens
+    desk_search(desk, "10000024")
+    desk.locator("#member-matches .gl-match").filter(has_text="10000024").get_by_role(
+        "button", name="Check in"
+    ).click()
+    wait_on_both("check-in", (a, b), ".gl-feed-row[data-kind=check_in]", names["10000024"])
+    toast(desk, f"{names['10000024']} checked in.")
+    assert names["10000024"] in top_row(a) and "Checked in" in top_row(b)
+    expect(a.locator(".gl-feed-row.gl-new").first).to_contain_text(names["10000024"])
+    expect(a.locator(".gl-feed-row").last).not_to_have_class(re.compile("gl-new"))
+    numbers_match_the_database(app, a, b)
+
+
+def test_staff_check_out_shows_the_stay_on_both(app, names, screens) -> None:
+    a, b, desk = screens
+    who = names["10000015"]  # inside since the demo was loaded
+    desk.locator(".gl-inside-row").filter(has_text="10000015").get_by_role(
+        "button", name="Check out"
+    ).click()
+    wait_on_both("check-out", (a, b), ".gl-feed-row[data-kind=check_out]", who)
+    assert re.search(r"Checked out · (\d+ h )?\d+ min", top_row(a)), top_row(a)
+    toast(desk, re.compile(rf"{who} checked out after (\d+ h )?\d+ min"))
+    expect(a.locator(".gl-inside-row").filter(has_text="10000015")).to_have_count(0)
+    numbers_match_the_database(app, a, b)
+
+
+def test_a_refused_check_in_is_shown_as_denied(app, names, screens) -> None:
+    a, b, desk = screens
+    desk_search(desk, "10000001")  # a frozen demo member
+    desk.locator("#member-matches .gl-match").filter(has_text="10000001").get_by_role(
+        "button", name="Check in"
+    ).click()
+    toast(desk, f"{names['10000001']}: This membership is frozen.")
+    wait_on_both("denied", (a, b), ".gl-feed-row[data-kind=denied]", "membership frozen")
+    numbers_match_the_database(app, a, b)
+
+
+def test_the_sweep_inside_the_app_auto_checks_out(app, names, screens) -> None:
+    a, b, _ = screens
+    engine = build_engine(app.cli.env["DATABASE_URL"], pooled=False)
+    with engine.begin() as conn:  # a visit someone forgot to end, five hours ago
+        member_id = conn.execute(
+            sa.select(Member.id).where(Member.member_code == "10000025")
+        ).scalar_one()
+        conn.execute(
+            sa.insert(Visit).values(
+                member_id=member_id,
+                location_id=1,
+                source="kiosk",
+                checked_in_at=datetime.now(UTC) - timedelta(hours=5),
+            )
+        )
+    wait_on_both("auto check-out", (a, b), ".gl-feed-row[data-kind=auto_out]", names["10000025"])
+    assert (
+        "Auto check-out · 4 h 0 min"
+        in a.locator(".gl-feed-row[data-kind=auto_out]").first.inner_text()
+    )
+    numbers_match_the_database(app, a, b)
+
+
+def test_the_feed_keeps_twenty_newest_first(screens) -> None:
+    a, _, _ = screens
+    rows = a.locator("#activity-feed .gl-feed-row")
+    expect(rows).to_have_count(20)
+    stamps = [
+        datetime.fromisoformat(s) for s in rows.evaluate_all("rs => rs.map(r => r.dataset.at)")
+    ]
+    assert stamps == sorted(stamps, reverse=True)
+
+
+def test_bad_input_gets_a_clear_answer_and_numbers_stay_right(app, names, screens) -> None:
+    a, b, desk = screens
+    desk_search(desk, "x" * 70)
+    toast(desk, "Search for at most 64 characters.")
+    desk_search(desk, "zzzz-nobody")
+    expect(desk.get_by_text("No member matches that.")).to_be_visible()
+
+    button = desk.locator(".gl-inside-row").filter(has_text="10000016").get_by_role("button")
+    button.dblclick()
+    toast(desk, re.compile(rf"{names['10000016']} checked out after"))
+    toast(desk, f"{names['10000016']}: {names['10000016']} is not checked in.")
+
+    app.cli("checkout", "10000017")  # someone else, a moment ago, where this desk cannot see
+    desk.locator(".gl-inside-row").filter(has_text="10000017").get_by_role("button").click()
+    toast(desk, f"{names['10000017']} is not checked in.")
+    numbers_match_the_database(app, a, b, desk)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 768)])
+def test_screenshots(browser: Browser, app: AppServer, scheme: str, size: tuple[int, int]) -> None:
+    page = open_dashboard(
+        browser, app, viewport={"width": size[0], "height": size[1]}, color_scheme=scheme
+    )
+    expect(page.locator("#connection-status")).to_have_text("Connected")
+    page.wait_for_timeout(500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(
+        path=ARTIFACTS / f"live-dashboard-{scheme}-{size[0]}x{size[1]}.png", full_page=True
+    )
+    page.context.close()
+
+
+def test_connection_indicator_follows_the_backend(app: AppServer, screens) -> None:
+    a, _, _ = screens
+    expect(a.locator("#connection-status")).to_have_text("Connected")
+    app.stop()
+    expect(a.locator("#connection-status")).to_have_text("Offline", timeout=30_000)
+    expect(a.locator("#live-chip")).to_have_text("OFFLINE")
+    app.cli("checkin", "10000026")  # happens while the dashboard is cut off
+    app.start()
+    expect(a.locator("#connection-status")).to_have_text("Connected", timeout=60_000)
+    expect(a.locator("#live-chip")).to_have_text("LIVE")
+    numbers_match_the_database(app, a)

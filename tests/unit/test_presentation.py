@@ -1,0 +1,57 @@
+"""What the dashboard shows: times, stays and feed rows in words."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from gym_live.domain.feed import FEED_SIZE, FeedItem, FeedKind, newest
+from gym_live.presentation import NO_STAY, feed_row, hours_minutes, stay_text
+
+AT = datetime(2026, 1, 14, 9, tzinfo=UTC)
+
+
+def test_hours_minutes_and_stays() -> None:
+    assert [hours_minutes(m) for m in (None, 0, 9.6, 75.0, 601)] == [
+        NO_STAY,
+        "0:00",
+        "0:09",
+        "1:15",
+        "10:01",
+    ]
+    assert [stay_text(s) for s in (0, 540, 3600, 4320)] == [
+        "0 min",
+        "9 min",
+        "1 h 0 min",
+        "1 h 12 min",
+    ]
+
+
+def test_feed_rows_say_what_happened() -> None:
+    out = feed_row(FeedItem("out-1", FeedKind.CHECK_OUT, "Anna", "Downtown", AT, stay_seconds=4320))
+    assert (out["action"], out["detail"], out["kind"]) == ("Checked out", "1 h 12 min", "check_out")
+    denied = feed_row(FeedItem("denied-2", FeedKind.DENIED, None, "Downtown", AT, reason="expired"))
+    assert (denied["name"], denied["action"], denied["detail"]) == (
+        "Unknown card",
+        "Denied",
+        "membership expired",
+    )
+    auto = feed_row(FeedItem("out-3", FeedKind.AUTO_OUT, "Ben", "Harbour", AT, stay_seconds=14400))
+    assert (auto["action"], auto["detail"], auto["location"]) == (
+        "Auto check-out",
+        "4 h 0 min",
+        "Harbour",
+    )
+    assert (
+        feed_row(FeedItem("in-4", FeedKind.CHECK_IN, "Cleo", "Downtown", AT))["at"]
+        == AT.isoformat()
+    )
+
+
+def test_newest_keeps_the_latest_twenty_newest_first() -> None:
+    items = [
+        FeedItem(f"in-{i}", FeedKind.CHECK_IN, f"M{i}", "Downtown", AT + timedelta(minutes=i))
+        for i in range(30)
+    ]
+    kept = newest(items[::-1])
+    assert len(kept) == FEED_SIZE
+    assert [item.key for item in kept] == [f"in-{i}" for i in range(29, 9, -1)]
