@@ -10,6 +10,12 @@ from reflex.components.core.banner import (
 
 from gym_live.states.live import LiveState
 
+_AGO_FILTER = (
+    "(s) => { const n = Math.max(0, Number(s)); "
+    "return n < 60 ? `${n} s ago` : n < 3600 ? `${Math.floor(n / 60)} min ago` "
+    ": `${Math.floor(n / 3600)} h ago`; }"
+)
+
 
 def live_chip() -> rx.Component:
     """Red and pulsing while connected; grey and saying so when the connection is gone."""
@@ -25,12 +31,21 @@ def live_chip() -> rx.Component:
             size="2",
             id="live-chip",
         ),
-        rx.text(
-            "updated ",
-            rx.moment(LiveState.updated_at, from_now=True, interval=1000),
-            size="1",
-            color_scheme="gray",
-            id="updated-ago",
+        rx.cond(
+            LiveState.updated_at != "",
+            rx.text(
+                "updated ",
+                # Seconds since the last change, re-rendered every second in the browser.
+                rx.moment(
+                    diff=LiveState.updated_at,
+                    unit="seconds",
+                    interval=1000,
+                    filters=[rx.Var(_AGO_FILTER)],
+                ),
+                size="1",
+                color_scheme="gray",
+                id="updated-ago",
+            ),
         ),
         align="center",
         spacing="2",

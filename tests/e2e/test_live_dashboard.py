@@ -95,6 +95,7 @@ def test_staff_check_in_reaches_both_dashboards(app, names, screens) -> None:
     assert names["10000024"] in top_row(a) and "Checked in" in top_row(b)
     expect(a.locator(".gl-feed-row.gl-new").first).to_contain_text(names["10000024"])
     expect(a.locator(".gl-feed-row").last).not_to_have_class(re.compile("gl-new"))
+    expect(b.locator("#updated-ago")).to_have_text(re.compile(r"^updated [0-9] s ago$"))
     numbers_match_the_database(app, a, b)
 
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import pytest
+import redis
 
 from gym_live.adapters.bus import MemoryBus
+from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
 from gym_live.live import DashboardValues, LiveHub, room_for
 from gym_live.services import checkin
@@ -113,3 +115,33 @@ def test_the_hub_sweeps_overdue_visits(live_deps: Deps, clock: FakeClock) -> Non
         await wait_for(lambda: hub.current()[1]["inside_now"] == 0)
 
     run_hub(live_deps, scenario)
+
+
+@pytest.mark.redis
+def test_two_instances_stay_consistent_through_redis(live_deps: Deps, redis_url: str) -> None:
+    """A check-in on instance 1 reaches instance 2's dashboards through Redis, not reconciling."""
+    slow = replace(live_deps.settings, reconcile_interval=timedelta(seconds=300))
+    channel = f"gym_live:test:{id(live_deps)}"
+    one, two = (
+        replace(live_deps, bus=RedisBus(redis_url, channel), settings=slow) for _ in range(2)
+    )
+    fanouts = RecordingFanout(), RecordingFanout()
+
+    async def main() -> None:
+        hubs = LiveHub(one), LiveHub(two)
+        tasks = [asyncio.create_task(h.run(f)) for h, f in zip(hubs, fanouts, strict=True)]
+        await wait_for(lambda: all(h.current() for h in hubs))
+        await _subscribers(redis_url, channel, 2)
+        await asyncio.to_thread(checkin.scan, "10000000", source=Source.KIOSK, deps=one)
+        await wait_for(lambda: hubs[1].current()[1]["inside_now"] == 1)
+        for task in tasks:
+            task.cancel()
+
+    asyncio.run(main())
+    sent_by_two = [values for room, values in fanouts[1].sent if room == room_for(1)]
+    assert any(v.get("inside_now") == 1 for v in sent_by_two)
+
+
+async def _subscribers(url: str, channel: str, count: int) -> None:
+    client = redis.Redis.from_url(url)
+    await wait_for(lambda: client.pubsub_numsub(channel)[0][1] >= count)
