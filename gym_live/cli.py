@@ -14,8 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from gym_live.adapters.migrations import upgrade_to_head
 from gym_live.domain.checkin import LocationSnapshot, Source
 from gym_live.domain.errors import Conflict, GymLiveError
+from gym_live.domain.kiosks import PAIRING_TTL
 from gym_live.domain.members import MemberSnapshot
-from gym_live.services import checkin, demo, locations, members, stats, sweep
+from gym_live.services import checkin, demo, kiosks, locations, members, stats, sweep
 from gym_live.services.checkin import CheckinResult
 from gym_live.services.deps import Deps, app_deps
 
@@ -90,6 +91,24 @@ def _visit_command(operation: Callable[..., CheckinResult]) -> Callable[..., Out
         return _visit_json(done)
 
     return run
+
+
+def _kiosk_add(args: argparse.Namespace, deps: Deps) -> Output:
+    made, code = kiosks.add_kiosk(args.location, name=args.name, deps=deps)
+    valid = int(PAIRING_TTL.total_seconds() // 60)
+    text = f"{made.name} (id {made.id}) at {made.location_name}: pairing code {code}"
+    return {"kiosk": asdict(made), "pairing_code": code, "text": f"{text}, valid {valid} min"}
+
+
+def _kiosk_list(args: argparse.Namespace, deps: Deps) -> Output:
+    rows = kiosks.list_kiosks(deps=deps)
+    text = "\n".join(f"{k.id}\t{k.name}\t{k.location_name}\t{k.status}" for k in rows)
+    return {"kiosks": [asdict(k) for k in rows], "text": text or "No kiosks."}
+
+
+def _kiosk_revoke(args: argparse.Namespace, deps: Deps) -> Output:
+    done = kiosks.revoke(args.id, deps=deps)
+    return {"kiosk": asdict(done), "text": f"{done.name} (id {done.id}) revoked."}
 
 
 def _stats(args: argparse.Namespace, deps: Deps) -> Output:
@@ -194,6 +213,15 @@ def _parser() -> argparse.ArgumentParser:
         visit = command(name, _visit_command(operation), help_text)
         visit.add_argument("code")
         visit.add_argument("--location", help="location name (default: the only one)")
+
+    kiosk = commands.add_parser("kiosk", help="enrol and revoke door kiosks")
+    kiosk_commands = kiosk.add_subparsers(required=True, metavar="ACTION")
+    add = command("add", _kiosk_add, "register a kiosk; prints its pairing code", kiosk_commands)
+    add.add_argument("--location", help="location name (default: the only one)")
+    add.add_argument("--name", help="a name staff recognise, e.g. 'Front door'")
+    command("list", _kiosk_list, "list kiosks", kiosk_commands)
+    revoke = command("revoke", _kiosk_revoke, "revoke a kiosk (it must pair again)", kiosk_commands)
+    revoke.add_argument("id", type=int)
 
     command("stats", _stats, "the live numbers of a location").add_argument("--location")
     command("sweep", _sweep, "auto check-out visits past the maximum stay")

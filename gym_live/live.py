@@ -19,7 +19,7 @@ from reflex_base.constants import SocketEvent
 from reflex_base.constants.state import FIELD_MARKER
 
 from gym_live.presentation import DashboardValues, dashboard_values
-from gym_live.services import sweep
+from gym_live.services import kiosks, sweep
 from gym_live.services.deps import Deps, app_deps
 from gym_live.services.live_view import load_views
 
@@ -27,10 +27,15 @@ logger = logging.getLogger(__name__)
 SEEN_EVENT_IDS = 10_000
 
 
-class Fanout(Protocol):
-    """Delivers values to a socket or a room of sockets (see ReflexFanout)."""
+DASHBOARD, KIOSK = "dashboard", "kiosk"
+# What a door kiosk may know of its location: never names, lists or feeds.
+KIOSK_VALUES = ("location_name", "inside_now")
 
-    async def send(self, to: str, values: DashboardValues) -> None: ...
+
+class Fanout(Protocol):
+    """Delivers an audience's values to a socket or a room of sockets (see ReflexFanout)."""
+
+    async def send(self, to: str, audience: str, values: DashboardValues) -> None: ...
 
     async def enter(self, sid: str, room: str) -> None: ...
 
@@ -42,12 +47,13 @@ class ReflexFanout:
     broadcast computes the delta once and python-socketio encodes it once for all.
     """
 
-    def __init__(self, app: Any, state: type[Any]) -> None:
+    def __init__(self, app: Any, states: dict[str, type[Any]]) -> None:
         self._namespace = app.event_namespace
-        self._state_name = state.get_full_name()
+        self._state_names = {audience: state.get_full_name() for audience, state in states.items()}
 
-    async def send(self, to: str, values: DashboardValues) -> None:
-        delta = {self._state_name: {name + FIELD_MARKER: value for name, value in values.items()}}
+    async def send(self, to: str, audience: str, values: DashboardValues) -> None:
+        fields = {name + FIELD_MARKER: value for name, value in values.items()}
+        delta = {self._state_names[audience]: fields}
         await self._namespace.emit(str(SocketEvent.EVENT), StateUpdate(delta=delta), to=to)
 
     async def enter(self, sid: str, room: str) -> None:
@@ -58,12 +64,21 @@ def room_for(location_id: int) -> str:
     return f"location:{location_id}"
 
 
+def kiosks_room(location_id: int) -> str:
+    return f"kiosks:{location_id}"
+
+
+def device_room(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}"
+
+
 class LiveHub:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.views: dict[int, DashboardValues] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._fanout: Fanout | None = None
+        self._kiosks: set[int] = set()
         # Joins and broadcasts are serialised so a joining socket never misses a change.
         self._lock = asyncio.Lock()
 
@@ -86,7 +101,9 @@ class LiveHub:
                 changed["updated_at"] = values["updated_at"] = self.deps.clock().isoformat()
                 self.views[key] = values
                 if self._fanout is not None:
-                    await self._fanout.send(room_for(key), changed)
+                    await self._fanout.send(room_for(key), DASHBOARD, changed)
+                    if any(name in changed for name in KIOSK_VALUES):
+                        await self._fanout.send(kiosks_room(key), KIOSK, _for_kiosks(values))
 
     async def join(self, sid: str, location_id: int) -> None:
         """Add a socket to its location's room and send it the view as it is now."""
@@ -95,7 +112,27 @@ class LiveHub:
         async with self._lock:
             await self._fanout.enter(sid, room_for(location_id))
             if location_id in self.views:
-                await self._fanout.send(sid, self.views[location_id])
+                await self._fanout.send(sid, DASHBOARD, self.views[location_id])
+
+    async def join_kiosk(self, sid: str, location_id: int, kiosk_id: int) -> None:
+        """A door kiosk hears its location's head count, and its own revocation."""
+        if self._fanout is None:
+            return
+        async with self._lock:
+            await self._fanout.enter(sid, kiosks_room(location_id))
+            await self._fanout.enter(sid, device_room(kiosk_id))
+            self._kiosks.add(kiosk_id)
+            if location_id in self.views:
+                await self._fanout.send(sid, KIOSK, _for_kiosks(self.views[location_id]))
+
+    async def drop_revoked_kiosks(self) -> None:
+        """Send revoked kiosks back to their pairing screen."""
+        if not self._kiosks or self._fanout is None:
+            return
+        active = await asyncio.to_thread(kiosks.active_ids, deps=self.deps)
+        for kiosk_id in self._kiosks - active:
+            await self._fanout.send(device_room(kiosk_id), KIOSK, {"paired": False})
+        self._kiosks &= active
 
     def _read(self, location_id: int | None) -> dict[int, DashboardValues]:
         views = load_views(deps=self.deps, location_id=location_id)
@@ -122,6 +159,7 @@ class LiveHub:
         while True:
             await asyncio.sleep(self.deps.settings.reconcile_interval.total_seconds())
             await _logged(self.refresh())
+            await _logged(self.drop_revoked_kiosks())
 
     async def sweep_forever(self) -> None:
         while True:
@@ -136,6 +174,10 @@ class LiveHub:
             group.create_task(self.relay())
             group.create_task(self.reconcile_forever())
             group.create_task(self.sweep_forever())
+
+
+def _for_kiosks(values: DashboardValues) -> DashboardValues:
+    return {name: values[name] for name in KIOSK_VALUES}
 
 
 async def _logged(work: Any) -> None:

@@ -105,6 +105,7 @@ class Visit(SQLModel, table=True):
         sa.Index("ix_visit_location_in", "location_id", "checked_in_at"),
         sa.Index("ix_visit_location_out", "location_id", "checked_out_at"),
         sa.Index("ix_visit_member_out", "member_id", "checked_out_at"),
+        sa.Index("ix_visit_member_in", "member_id", "checked_in_at"),
         sa.CheckConstraint(
             "checked_out_at IS NULL OR checked_out_at >= checked_in_at",
             name="ck_visit_order",
@@ -125,7 +126,27 @@ class DeniedAttempt(SQLModel, table=True):
     code_tried: str = Field(sa_column=sa.Column(sa.String(STORED_CODE_LENGTH), nullable=False))
     location_id: int = Field(foreign_key="location.id", nullable=False)
     member_id: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+    kiosk_id: int | None = Field(default=None, foreign_key="kiosk.id")
     reason: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
     at: datetime = Field(sa_column=_utc_column())
 
-    __table_args__ = (sa.Index("ix_denied_location_at", "location_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_denied_location_at", "location_id", "at"),
+        sa.Index("ix_denied_kiosk_at", "kiosk_id", "at"),
+    )
+
+
+class Kiosk(SQLModel, table=True):
+    """An enrolled door tablet. Only hashes of its pairing code and device token are kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=sa.Column(sa.String(80), nullable=False))
+    location_id: int = Field(foreign_key="location.id", nullable=False)
+    pairing_code_hash: str | None = Field(
+        default=None, sa_column=sa.Column(sa.String(64), index=True)
+    )
+    pairing_expires_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    token_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), unique=True))
+    created_at: datetime = Field(sa_column=_utc_column())
+    paired_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))

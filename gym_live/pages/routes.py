@@ -1,3 +1,4 @@
 """Route paths, named once."""
 
 DASHBOARD = "/"
+KIOSK = "/kiosk"

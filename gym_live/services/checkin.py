@@ -57,11 +57,19 @@ class _Txn:
     source: Source
     now: datetime
     events: list[GymEvent]
+    kiosk_id: int | None = None
 
 
-def scan(code: str, *, location: str | None = None, source: Source, deps: Deps) -> CheckinResult:
+def scan(
+    code: str,
+    *,
+    location: str | None = None,
+    source: Source,
+    kiosk_id: int | None = None,
+    deps: Deps,
+) -> CheckinResult:
     """A card at the door: check in, or out when already inside (the kiosk toggle)."""
-    return _run(code, location, source, deps, _scan)
+    return _run(code, location, source, deps, _scan, kiosk_id)
 
 
 def check_in(
@@ -81,12 +89,19 @@ def check_out(
 _Step = Callable[[_Txn, MemberSnapshot, OpenVisit | None], CheckinResult]
 
 
-def _run(code: str, location: str | None, source: Source, deps: Deps, step: _Step):
+def _run(
+    code: str,
+    location: str | None,
+    source: Source,
+    deps: Deps,
+    step: _Step,
+    kiosk_id: int | None = None,
+) -> CheckinResult:
     for _ in range(MAX_ATTEMPTS):
         try:
             with write_session(deps.engine) as session:
                 where = resolve_location(session, location, lock=True)
-                txn = _Txn(session, where, deps, source, deps.clock(), [])
+                txn = _Txn(session, where, deps, source, deps.clock(), [], kiosk_id)
                 try:
                     member = _member(txn, code)
                     result = step(txn, member, _open_visit(session, member.id))
@@ -227,6 +242,7 @@ def _record_denial(txn: _Txn, raw_code: str, refusal: ScanRefused) -> None:
             code_tried=printable_code(raw_code),
             location_id=txn.location.id,
             member_id=member.id if member else None,
+            kiosk_id=txn.kiosk_id,
             reason=refusal.code,
             at=txn.now,
         )

@@ -12,7 +12,7 @@ import redis
 from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
-from gym_live.live import DashboardValues, LiveHub, room_for
+from gym_live.live import DASHBOARD, DashboardValues, LiveHub, room_for
 from gym_live.services import checkin
 from gym_live.services.deps import Deps
 from tests.conftest import FakeClock
@@ -25,9 +25,13 @@ class RecordingFanout:
 
     sent: list[tuple[str, DashboardValues]] = field(default_factory=list)
     rooms: dict[str, set[str]] = field(default_factory=dict)
+    to_kiosks: list[tuple[str, DashboardValues]] = field(default_factory=list)
 
-    async def send(self, to: str, values: DashboardValues) -> None:
-        self.sent.append((to, dict(values)))
+    async def send(self, to: str, audience: str, values: DashboardValues) -> None:
+        if audience == DASHBOARD:
+            self.sent.append((to, dict(values)))
+        else:
+            self.to_kiosks.append((to, dict(values)))
 
     async def enter(self, sid: str, room: str) -> None:
         self.rooms.setdefault(room, set()).add(sid)

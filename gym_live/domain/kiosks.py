@@ -1,0 +1,59 @@
+"""Kiosk enrolment and abuse rules: pairing codes, device tokens, the guessing cool-down."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from gym_live.domain.errors import InvalidInput
+
+PAIRING_TTL = timedelta(minutes=10)
+# Unambiguous when read aloud or typed on a tablet: no 0/O, 1/I/L.
+_PAIRING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+PAIRING_CODE_LENGTH = 8
+UNKNOWN_LIMIT = 10
+UNKNOWN_WINDOW = timedelta(minutes=1)
+COOLDOWN = timedelta(seconds=30)
+
+
+def new_pairing_code() -> str:
+    """A one-time code staff read off the CLI and type on the tablet, e.g. K7QH-M3PX."""
+    raw = "".join(secrets.choice(_PAIRING_ALPHABET) for _ in range(PAIRING_CODE_LENGTH))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_pairing_code(typed: str) -> str:
+    """Accepts any case, spaces and dashes; raises InvalidInput for anything else."""
+    code = "".join(typed.split()).replace("-", "").upper()
+    if len(code) != PAIRING_CODE_LENGTH or any(ch not in _PAIRING_ALPHABET for ch in code):
+        raise InvalidInput("That pairing code is not valid or has expired.")
+    return code
+
+
+def new_device_token() -> str:
+    """A long random secret the kiosk keeps; 256 bits, so a fast hash is safe to store."""
+    return secrets.token_urlsafe(32)
+
+
+def secret_hash(secret: str) -> str:
+    """SHA-256 of a high-entropy secret: indexable, and useless to whoever reads the table.
+
+    (Member PINs are low-entropy and use the slow passlib hash instead.)
+    """
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def cooldown_until(unknown_scans: list[datetime], now: datetime) -> datetime | None:
+    """When more than UNKNOWN_LIMIT unknown codes came within a minute, the kiosk pauses.
+
+    The pause lasts COOLDOWN from the scan that went over the limit; None when not paused.
+    """
+    times = sorted(unknown_scans)
+    ends = [
+        times[i] + COOLDOWN
+        for i in range(UNKNOWN_LIMIT, len(times))
+        if times[i] - times[i - UNKNOWN_LIMIT] <= UNKNOWN_WINDOW
+    ]
+    latest = max(ends, default=None)
+    return latest if latest is not None and latest > now else None

@@ -1,0 +1,181 @@
+"""Kiosks: enrol with a one-time pairing code, scan with a device token, revoke."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from gym_live.adapters.db import read_session, write_session
+from gym_live.domain import kiosks as rules
+from gym_live.domain.checkin import Source
+from gym_live.domain.errors import GymLiveError, InvalidInput, NotFound
+from gym_live.models import DeniedAttempt, Kiosk, Location, Visit
+from gym_live.services import checkin
+from gym_live.services.checkin import CheckinResult
+from gym_live.services.deps import Deps
+from gym_live.services.locations import resolve_location
+
+
+class KioskNotPaired(GymLiveError):
+    code = "kiosk_not_paired"
+
+
+class KioskCoolingDown(GymLiveError):
+    code = "cooldown"
+
+    def __init__(self, message: str, *, until: datetime) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+@dataclass(frozen=True)
+class KioskInfo:
+    id: int
+    name: str
+    location_id: int
+    location_name: str
+    status: str  # waiting for pairing / paired / revoked
+    paired_at: datetime | None
+
+
+def add_kiosk(
+    location: str | None, *, name: str | None = None, deps: Deps
+) -> tuple[KioskInfo, str]:
+    """Register a kiosk for a location; returns it and its pairing code (shown once)."""
+    code = rules.new_pairing_code()
+    with write_session(deps.engine) as session:
+        where = resolve_location(session, location)
+        count = session.scalar(sa.select(sa.func.count()).select_from(Kiosk)) or 0
+        kiosk = Kiosk(
+            name=(name or f"Kiosk {count + 1}")[:80],
+            location_id=where.id,
+            pairing_code_hash=rules.secret_hash(rules.normalize_pairing_code(code)),
+            pairing_expires_at=deps.clock() + rules.PAIRING_TTL,
+            created_at=deps.clock(),
+        )
+        session.add(kiosk)
+        session.commit()
+        return _info(kiosk, where), code
+
+
+def pair(typed_code: str, *, deps: Deps) -> tuple[KioskInfo, str]:
+    """Exchange a valid, unexpired pairing code (once) for a device token."""
+    digest = rules.secret_hash(rules.normalize_pairing_code(typed_code))
+    token = rules.new_device_token()
+    now = deps.clock()
+    with write_session(deps.engine) as session:
+        kiosk = session.exec(
+            select(Kiosk).where(
+                Kiosk.pairing_code_hash == digest,
+                Kiosk.pairing_expires_at > now,
+                Kiosk.revoked_at.is_(None),
+            )
+        ).first()
+        if kiosk is None:
+            raise InvalidInput("That pairing code is not valid or has expired.")
+        kiosk.pairing_code_hash, kiosk.pairing_expires_at = None, None
+        kiosk.token_hash, kiosk.paired_at = rules.secret_hash(token), now
+        session.add(kiosk)
+        session.commit()
+        return _info(kiosk, _location(session, kiosk)), token
+
+
+def authenticate(token: str, *, deps: Deps) -> KioskInfo:
+    """The kiosk holding this device token, if it is paired and not revoked."""
+    if not token or len(token) > 200:
+        raise KioskNotPaired("This kiosk is not set up.")
+    with read_session(deps.engine) as session:
+        kiosk = session.exec(
+            select(Kiosk).where(
+                Kiosk.token_hash == rules.secret_hash(token), Kiosk.revoked_at.is_(None)
+            )
+        ).first()
+        if kiosk is None:
+            raise KioskNotPaired("This kiosk is not set up.")
+        return _info(kiosk, _location(session, kiosk))
+
+
+@dataclass(frozen=True)
+class KioskAnswer:
+    result: CheckinResult
+    visits_this_month: int
+
+
+def kiosk_scan(token: str, code: str, *, deps: Deps) -> KioskAnswer:
+    """A scan at an enrolled kiosk: its own location only, paused while codes are being guessed."""
+    kiosk = authenticate(token, deps=deps)
+    until = _cooldown(kiosk.id, deps)
+    if until is not None:
+        raise KioskCoolingDown("Too many unknown cards.", until=until)
+    result = checkin.scan(
+        code, location=kiosk.location_name, source=Source.KIOSK, kiosk_id=kiosk.id, deps=deps
+    )
+    return KioskAnswer(result, _visits_this_month(result, deps))
+
+
+def _visits_this_month(result: CheckinResult, deps: Deps) -> int:
+    """Visits the member began since the 1st of this month, in the location's time zone."""
+    zone = ZoneInfo(result.location.timezone)
+    local = deps.clock().astimezone(zone)
+    month_start = datetime.combine(local.date().replace(day=1), time.min, tzinfo=zone)
+    with read_session(deps.engine) as session:
+        query = sa.select(sa.func.count()).where(
+            Visit.member_id == uuid.UUID(result.member.id), Visit.checked_in_at >= month_start
+        )
+        return int(session.scalar(query) or 0)
+
+
+def list_kiosks(*, deps: Deps) -> list[KioskInfo]:
+    with read_session(deps.engine) as session:
+        rows = session.exec(select(Kiosk, Location).join(Location).order_by(Kiosk.id)).all()
+        return [_info(kiosk, location) for kiosk, location in rows]
+
+
+def active_ids(*, deps: Deps) -> set[int]:
+    with read_session(deps.engine) as session:
+        query = sa.select(Kiosk.id).where(Kiosk.revoked_at.is_(None), Kiosk.token_hash.is_not(None))
+        return set(session.scalars(query))
+
+
+def revoke(kiosk_id: int, *, deps: Deps) -> KioskInfo:
+    """Revoke a kiosk: its token stops working at once and it shows the pairing screen."""
+    with write_session(deps.engine) as session:
+        kiosk = session.get(Kiosk, kiosk_id)
+        if kiosk is None:
+            raise NotFound(f"No kiosk with id {kiosk_id}.")
+        kiosk.revoked_at = kiosk.revoked_at or deps.clock()
+        kiosk.pairing_code_hash = None
+        session.add(kiosk)
+        session.commit()
+        return _info(kiosk, _location(session, kiosk))
+
+
+def _cooldown(kiosk_id: int, deps: Deps) -> datetime | None:
+    now = deps.clock()
+    since = now - rules.UNKNOWN_WINDOW - rules.COOLDOWN
+    with read_session(deps.engine) as session:
+        times = session.scalars(
+            sa.select(DeniedAttempt.at).where(
+                DeniedAttempt.kiosk_id == kiosk_id,
+                DeniedAttempt.at >= since,
+                DeniedAttempt.reason.in_(["unknown_code", "invalid_code"]),
+            )
+        ).all()
+    return rules.cooldown_until(list(times), now)
+
+
+def _location(session: sa.orm.Session, kiosk: Kiosk) -> Location:
+    location = session.get(Location, kiosk.location_id)
+    assert location is not None
+    return location
+
+
+def _info(kiosk: Kiosk, location: Location) -> KioskInfo:
+    assert kiosk.id is not None and location.id is not None
+    status = "revoked" if kiosk.revoked_at else "paired" if kiosk.token_hash else "waiting"
+    return KioskInfo(kiosk.id, kiosk.name, location.id, location.name, status, kiosk.paired_at)

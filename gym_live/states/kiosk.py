@@ -1,0 +1,137 @@
+"""The door kiosk: pair once, then scan. It can do nothing else, and says why in plain words."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from gym_live.domain.errors import AlreadyCheckedIn, AlreadyCheckedOut, GymLiveError, ScanRefused
+from gym_live.domain.kiosks import COOLDOWN
+from gym_live.domain.members import MAX_CODE_LENGTH
+from gym_live.live import get_hub
+from gym_live.presentation import stay_text
+from gym_live.services import kiosks
+from gym_live.services.deps import app_deps
+from gym_live.services.kiosks import KioskAnswer, KioskCoolingDown, KioskNotPaired
+
+RESULT_SECONDS = 4
+COOLDOWN_SECONDS = int(COOLDOWN.total_seconds())
+# Reasons a member at the door may read: about their own card, never about anyone else.
+REFUSALS = {
+    "unknown_code": "This card is not recognised.",
+    "invalid_code": "This card is not recognised.",
+    "expired": "Your membership has expired.",
+    "frozen": "Your membership is frozen.",
+    "cancelled": "Your membership is not active.",
+    "full": "The gym is full right now.",
+}
+
+
+class KioskState(rx.State):
+    device_token: str = rx.LocalStorage("", name="gym_live_kiosk_token", sync=True)
+    paired: bool = False
+    checked: bool = False
+    location_name: str = ""
+    inside_now: int = 0
+    pairing_error: str = ""
+    # idle | welcome | goodbye | already | denied | cooldown
+    screen: str = "idle"
+    title: str = ""
+    detail: str = ""
+    shown: int = 0
+
+    @rx.event
+    async def open_kiosk(self) -> None:
+        """Check the stored device token with the server; an unknown one shows pairing."""
+        try:
+            kiosk = await asyncio.to_thread(kiosks.authenticate, self.device_token, deps=app_deps())
+        except KioskNotPaired:
+            self.paired, self.checked = False, True
+            return
+        self.paired, self.checked, self.location_name = True, True, kiosk.location_name
+        await get_hub().join_kiosk(self.router.session.session_id, kiosk.location_id, kiosk.id)
+
+    @rx.event
+    async def pair(self, form: dict[str, str]):  # noqa: ANN201  (returns a follow-up event)
+        try:
+            _, token = await asyncio.to_thread(
+                kiosks.pair, str(form.get("pairing_code", "")), deps=app_deps()
+            )
+        except GymLiveError as exc:
+            self.pairing_error = exc.message
+            return None
+        self.device_token, self.pairing_error = token, ""
+        return KioskState.open_kiosk
+
+    @rx.event
+    async def scan(self, form: dict[str, str]):  # noqa: ANN201  (a sound, then back to idle)
+        code = str(form.get("code", ""))[: MAX_CODE_LENGTH + 1]
+        try:
+            answer = await asyncio.to_thread(
+                kiosks.kiosk_scan, self.device_token, code, deps=app_deps()
+            )
+        except KioskNotPaired:
+            self.paired, self.device_token = False, ""
+            return None
+        except KioskCoolingDown:
+            self._show(
+                "cooldown",
+                "Please wait a moment",
+                "Too many unknown cards. Try again in 30 seconds, or ask at the front desk.",
+            )
+        except (AlreadyCheckedIn, AlreadyCheckedOut) as exc:
+            self._show("already", exc.message.rstrip("."), "No need to scan again.")
+        except ScanRefused as exc:
+            self._show("denied", "Please see the front desk", REFUSALS.get(exc.code, ""))
+        except GymLiveError:
+            self._show(
+                "denied", "Please see the front desk", "Something went wrong with this scan."
+            )
+        else:
+            self._welcome_or_goodbye(answer)
+        return [
+            rx.call_script(f"window.glKioskSound && window.glKioskSound('{self._sound()}')"),
+            KioskState.back_to_idle(self.shown),
+        ]
+
+    def _welcome_or_goodbye(self, answer: KioskAnswer) -> None:
+        done, first = answer.result, answer.result.member.first_name
+        if done.checked_out_at is not None:
+            self._show(
+                "goodbye",
+                f"Goodbye, {first} \u2014 {stay_text(done.stay_seconds or 0)} today",
+                "See you soon!",
+            )
+            return
+        until = done.member.valid_until
+        valid = f"Membership valid until {until:%d %b %Y}" if until else "Membership active"
+        visits = answer.visits_this_month
+        self._show(
+            "welcome",
+            f"Welcome, {first}!",
+            f"{valid} \u00b7 {visits} visit{'s' * (visits != 1)} this month",
+        )
+
+    def _show(self, screen: str, title: str, detail: str) -> None:
+        self.screen, self.title, self.detail = screen, title, detail
+        self.shown += 1
+
+    @rx.event
+    def dismiss(self) -> None:
+        """A tap on an answer clears it (the cool-down cannot be tapped away)."""
+        if self.screen != "cooldown":
+            self.screen = "idle"
+
+    def _sound(self) -> str:
+        return {"cooldown": "denied"}.get(self.screen, self.screen)
+
+    @rx.event(background=True)
+    async def back_to_idle(self, shown: int) -> None:
+        """After a few seconds the answer goes away, unless a newer scan replaced it."""
+        async with self:
+            cooling = self.screen == "cooldown"
+        await asyncio.sleep(COOLDOWN_SECONDS if cooling else RESULT_SECONDS)
+        async with self:
+            if self.shown == shown:
+                self.screen = "idle"
