@@ -171,7 +171,8 @@ def idle_screen() -> rx.Component:
             ),
             rx.text(
                 KioskState.inside_now,
-                " people training now",
+                rx.cond(KioskState.inside_now == 1, " person", " people"),
+                " training now",
                 size="6",
                 color_scheme="gray",
                 id="kiosk-inside",

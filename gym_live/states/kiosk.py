@@ -100,7 +100,7 @@ class KioskState(rx.State):
         if done.checked_out_at is not None:
             self._show(
                 "goodbye",
-                f"Goodbye, {first} \u2014 {stay_text(done.stay_seconds or 0)} today",
+                f"Goodbye, {first} \u2014 {_unbroken(stay_text(done.stay_seconds or 0) + ' today')}",
                 "See you soon!",
             )
             return
@@ -135,3 +135,8 @@ class KioskState(rx.State):
         async with self:
             if self.shown == shown:
                 self.screen = "idle"
+
+
+def _unbroken(text: str) -> str:
+    """Keep '1 h 12 min today' on one line on a narrow portrait screen."""
+    return text.replace(" ", "\u00a0")

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -100,8 +100,13 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def running_app(workdir: Path, **settings: str) -> Iterator[AppServer]:
+def running_app(
+    workdir: Path, prepare: Callable[[Cli], object] | None = None, **settings: str
+) -> Iterator[AppServer]:
+    """The demo app; `prepare` runs CLI commands on its database before it starts."""
     server = AppServer(workdir, **settings)
+    if prepare is not None:
+        prepare(server.cli)
     server.start()
     try:
         yield server

@@ -1,0 +1,219 @@
+"""The door kiosk in a real browser: pairing, scans by wedge scanner and keypad, every answer."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import ARTIFACTS, AppServer, running_app
+from tests.e2e.test_dashboard import open_dashboard
+from tests.integration.test_cli import Cli
+
+pytestmark = pytest.mark.e2e
+LANDSCAPE, PORTRAIT = {"width": 1280, "height": 800}, {"width": 800, "height": 1280}
+answer_times: list[float] = []
+
+
+def prepare(cli: Cli) -> None:
+    cli("location", "add", "Tiny", "--capacity", "1", "--timezone", "Europe/Berlin")
+    cli("checkin", "10000034", "--location", "Tiny")  # Tiny is now full
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    with running_app(
+        tmp_path_factory.mktemp("kiosk"),
+        prepare,
+        GYM_RESCAN_WINDOW="2",
+        GYM_RECONCILE_INTERVAL="2",
+    ) as server:
+        yield server
+    ARTIFACTS.mkdir(exist_ok=True)
+    times = sorted(round(t * 1000) for t in answer_times)
+    (ARTIFACTS / "kiosk-answer-ms.json").write_text(json.dumps({"enter_to_answer_ms": times}))
+
+
+@pytest.fixture(scope="module")
+def names(app: AppServer) -> dict[str, str]:
+    return {m["code"]: m["name"].split()[0] for m in app.cli.json("member", "list")["members"]}
+
+
+@pytest.fixture(scope="module")
+def dashboard(browser: Browser, app: AppServer) -> Iterator[Page]:
+    page = open_dashboard(browser, app)
+    yield page
+    page.context.close()
+
+
+def new_kiosk(
+    browser: Browser, app: AppServer, location: str = "Downtown", viewport=LANDSCAPE
+) -> Page:
+    code = app.cli.json("kiosk", "add", "--location", location)["pairing_code"]
+    page = browser.new_context(viewport=viewport).new_page()
+    page.goto(app.url + "/kiosk")
+    expect(page.get_by_text("This kiosk is not set up")).to_be_visible(timeout=30_000)
+    page.fill("#kiosk-pairing-code", code.lower().replace("-", " "))  # as staff might type it
+    page.keyboard.press("Enter")
+    expect(page.locator("#kiosk-code")).to_be_focused(timeout=10_000)
+    return page
+
+
+@pytest.fixture(scope="module")
+def kiosk(browser: Browser, app: AppServer) -> Iterator[Page]:
+    page = new_kiosk(browser, app)
+    yield page
+    page.context.close()
+
+
+def wedge(page: Page, code: str) -> None:
+    """A keyboard-wedge scanner: fast keystrokes into whatever has focus, then Enter."""
+    page.keyboard.type(code, delay=3)
+    page.keyboard.press("Enter")
+
+
+def keypad(page: Page, code: str) -> None:
+    if page.locator("#kiosk-answer").count():
+        page.locator("#kiosk-answer").click()  # a tap clears the last answer
+    for digit in code:
+        page.click(f"[data-key='{digit}']")
+    page.click("#kiosk-enter")
+
+
+def answer(
+    page: Page, screen: str, title: str | re.Pattern[str], detail: str | re.Pattern[str] = ""
+) -> None:
+    started = time.monotonic()
+    shown = page.locator(f"#kiosk-answer[data-screen={screen}]")
+    expect(shown).to_be_visible(timeout=5_000)
+    answer_times.append(time.monotonic() - started)
+    expect(page.locator("#kiosk-title")).to_have_text(title)
+    if detail:
+        expect(page.locator("#kiosk-detail")).to_have_text(detail)
+
+
+def on_dashboard(dashboard: Page, kind: str, text: str) -> None:
+    row = dashboard.locator(f".gl-feed-row[data-kind={kind}]").filter(has_text=text).first
+    expect(row).to_be_visible(timeout=5_000)
+
+
+def test_welcome_by_wedge_then_goodbye_by_keypad(kiosk, dashboard, names) -> None:
+    wedge(kiosk, "10000027")
+    answer(
+        kiosk,
+        "welcome",
+        f"Welcome, {names['10000027']}!",
+        re.compile(r"Membership valid until \d\d \w{3} \d{4} · 1 visit this month"),
+    )
+    on_dashboard(dashboard, "check_in", names["10000027"])
+    expect(kiosk.locator("#kiosk-code")).to_be_focused()
+    keypad(kiosk, "10000016")  # inside since the demo was loaded
+    answer(kiosk, "goodbye", re.compile(rf"Goodbye, {names['10000016']} — \d+\smin\stoday"))
+    on_dashboard(dashboard, "check_out", names["10000016"])
+
+
+def test_double_scan_says_when(kiosk, names) -> None:
+    wedge(kiosk, "10000028")
+    answer(kiosk, "welcome", f"Welcome, {names['10000028']}!")
+    wedge(kiosk, "10000028")
+    answer(
+        kiosk, "already", re.compile(r"Already checked in at \d\d:\d\d"), "No need to scan again."
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "reason", "feed"),
+    [
+        ("10000003", "Your membership has expired.", "membership expired"),
+        ("10000011", "Your membership is frozen.", "membership frozen"),
+        ("99999999", "This card is not recognised.", "unknown card"),
+    ],
+)
+def test_refusals_send_the_member_to_the_desk(kiosk, dashboard, code, reason, feed) -> None:
+    wedge(kiosk, code)
+    answer(kiosk, "denied", "Please see the front desk", reason)
+    on_dashboard(dashboard, "denied", feed)
+
+
+def test_a_full_gym(browser, app, names) -> None:
+    tiny = new_kiosk(browser, app, "Tiny")
+    expect(tiny.locator("#kiosk-location")).to_have_text("Tiny")
+    expect(tiny.locator("#kiosk-inside")).to_have_text("1 person training now")
+    wedge(tiny, "10000035")
+    answer(tiny, "denied", "Please see the front desk", "The gym is full right now.")
+    tiny.context.close()
+
+
+def test_odd_input_never_breaks_the_page(kiosk, names) -> None:
+    kiosk.keyboard.insert_text("ÄÖÜ 🏋️ \u202e" + "9" * 100)
+    kiosk.keyboard.press("Enter")
+    answer(kiosk, "denied", "Please see the front desk", "This card is not recognised.")
+    assert len(kiosk.input_value("#kiosk-code")) == 0  # the form was reset
+    wedge(kiosk, "10000029")
+    answer(kiosk, "welcome", f"Welcome, {names['10000029']}!")
+
+
+def test_answers_go_back_to_idle(kiosk) -> None:
+    expect(kiosk.locator("#kiosk-answer")).to_have_count(0, timeout=6_000)
+    expect(kiosk.locator("#kiosk-clock")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+
+
+def test_guessing_codes_triggers_a_cool_down(browser, app, names) -> None:
+    page = new_kiosk(browser, app)
+    for n in range(11):
+        wedge(page, f"5555000{n:02d}")
+        answer(page, "denied", "Please see the front desk")
+    wedge(page, "10000030")  # even a valid card waits now
+    answer(page, "cooldown", "Please wait a moment", re.compile("Too many unknown cards"))
+    page.context.close()
+
+
+def test_a_revoked_kiosk_returns_to_pairing(browser, app) -> None:
+    page = new_kiosk(browser, app)
+    kiosk_id = max(k["id"] for k in app.cli.json("kiosk", "list")["kiosks"])
+    app.cli("kiosk", "revoke", str(kiosk_id))
+    expect(page.get_by_text("This kiosk is not set up")).to_be_visible(timeout=8_000)
+    page.reload()
+    expect(page.get_by_text("This kiosk is not set up")).to_be_visible(timeout=30_000)
+    page.context.close()
+
+
+def test_a_wrong_pairing_code_is_refused(browser, app) -> None:
+    page = browser.new_context(viewport=LANDSCAPE).new_page()
+    page.goto(app.url + "/kiosk")
+    page.fill("#kiosk-pairing-code", "AAAA-BBBB")
+    page.keyboard.press("Enter")
+    expect(page.locator("#pairing-error")).to_have_text(
+        "That pairing code is not valid or has expired."
+    )
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("orientation", "viewport"), [("landscape", LANDSCAPE), ("portrait", PORTRAIT)]
+)
+def test_screenshots_of_every_screen(browser, app, names, orientation, viewport) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = lambda page, name: page.screenshot(path=ARTIFACTS / f"kiosk-{name}-{orientation}.png")  # noqa: E731
+    page = browser.new_context(viewport=viewport).new_page()
+    page.goto(app.url + "/kiosk")
+    expect(page.get_by_text("This kiosk is not set up")).to_be_visible(timeout=30_000)
+    shot(page, "pairing")
+    page.context.close()
+    page = new_kiosk(browser, app, viewport=viewport)
+    page.wait_for_timeout(300)
+    shot(page, "idle")
+    member = "10000036" if orientation == "landscape" else "10000037"
+    for code, screen in ((member, "welcome"), (member, "already"), ("10000013", "denied")):
+        wedge(page, code)
+        expect(page.locator(f"#kiosk-answer[data-screen={screen}]")).to_be_visible()
+        shot(page, screen)
+    page.wait_for_timeout(2_100)  # past the re-scan window
+    wedge(page, member)
+    expect(page.locator("#kiosk-answer[data-screen=goodbye]")).to_be_visible()
+    shot(page, "goodbye")
+    page.context.close()
