@@ -98,11 +98,8 @@ class KioskState(rx.State):
     def _welcome_or_goodbye(self, answer: KioskAnswer) -> None:
         done, first = answer.result, answer.result.member.first_name
         if done.checked_out_at is not None:
-            self._show(
-                "goodbye",
-                f"Goodbye, {first} \u2014 {_unbroken(stay_text(done.stay_seconds or 0) + ' today')}",
-                "See you soon!",
-            )
+            stay = _unbroken(stay_text(done.stay_seconds or 0) + " today")
+            self._show("goodbye", f"Goodbye, {first} \u2014 {stay}", "See you soon!")
             return
         until = done.member.valid_until
         valid = f"Membership valid until {until:%d %b %Y}" if until else "Membership active"
