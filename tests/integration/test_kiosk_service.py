@@ -1,0 +1,83 @@
+"""Kiosk enrolment and scanning on real databases."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from gym_live.domain.checkin import Action
+from gym_live.domain.errors import InvalidInput, MembershipFrozen, NotFound, UnknownCode
+from gym_live.models import DeniedAttempt, Kiosk
+from gym_live.services import kiosks
+from gym_live.services.deps import Deps
+from gym_live.services.kiosks import KioskCoolingDown, KioskNotPaired
+from tests.conftest import FakeClock
+from tests.integration.helpers import count, gym, member
+
+
+@pytest.fixture
+def paired(deps: Deps) -> str:
+    gym(deps)
+    gym(deps, name="Harbour")
+    member(deps, "10000001", "Anna Schmidt")
+    member(deps, "10000002", "Fred Frozen", status="frozen")
+    _, code = kiosks.add_kiosk("Harbour", name="Harbour door", deps=deps)
+    _, token = kiosks.pair(code, deps=deps)
+    return token
+
+
+def test_pairing_gives_a_token_whose_hash_alone_is_stored(deps: Deps, paired: str) -> None:
+    kiosk = kiosks.authenticate(paired, deps=deps)
+    assert (kiosk.name, kiosk.location_name, kiosk.status) == ("Harbour door", "Harbour", "paired")
+    with deps.engine.connect() as conn:
+        stored = conn.execute(sa.select(Kiosk.token_hash, Kiosk.pairing_code_hash)).one()
+    assert stored.token_hash != paired and paired not in stored.token_hash
+    assert stored.pairing_code_hash is None  # the code cannot be used again
+
+
+def test_a_pairing_code_works_once_and_for_ten_minutes(deps: Deps, clock: FakeClock) -> None:
+    gym(deps)
+    _, code = kiosks.add_kiosk(None, deps=deps)
+    _, late = kiosks.add_kiosk(None, deps=deps)
+    kiosks.pair(code, deps=deps)
+    with pytest.raises(InvalidInput, match="not valid or has expired"):
+        kiosks.pair(code, deps=deps)
+    clock.advance(minutes=10, seconds=1)
+    with pytest.raises(InvalidInput, match="not valid or has expired"):
+        kiosks.pair(late, deps=deps)
+
+
+def test_a_kiosk_scans_at_its_own_location_only(deps: Deps, paired: str) -> None:
+    answer = kiosks.kiosk_scan(paired, "10000001", deps=deps)
+    assert answer.result.action is Action.CHECK_IN
+    assert answer.result.location.name == "Harbour" and answer.visits_this_month == 1
+
+
+def test_bad_tokens_and_revoked_kiosks_cannot_scan(deps: Deps, paired: str) -> None:
+    for token in ("", "forged", "x" * 10_000, paired[:-1]):
+        with pytest.raises(KioskNotPaired):
+            kiosks.kiosk_scan(token, "10000001", deps=deps)
+    (kiosk,) = kiosks.list_kiosks(deps=deps)
+    assert kiosks.active_ids(deps=deps) == {kiosk.id}
+    assert kiosks.revoke(kiosk.id, deps=deps).status == "revoked"
+    with pytest.raises(KioskNotPaired):
+        kiosks.kiosk_scan(paired, "10000001", deps=deps)
+    assert kiosks.active_ids(deps=deps) == set()
+    with pytest.raises(NotFound):
+        kiosks.revoke(999, deps=deps)
+
+
+def test_refusals_are_logged_against_the_kiosk_and_guessing_pauses_it(
+    deps: Deps, clock: FakeClock, paired: str
+) -> None:
+    with pytest.raises(MembershipFrozen):
+        kiosks.kiosk_scan(paired, "10000002", deps=deps)
+    for n in range(11):
+        with pytest.raises(UnknownCode):
+            kiosks.kiosk_scan(paired, f"9999{n:04d}", deps=deps)
+        clock.advance(seconds=2)
+    with pytest.raises(KioskCoolingDown):
+        kiosks.kiosk_scan(paired, "10000001", deps=deps)  # a valid card waits too
+    assert count(deps, DeniedAttempt, DeniedAttempt.kiosk_id.is_not(None)) == 12
+    clock.advance(seconds=30)
+    assert kiosks.kiosk_scan(paired, "10000001", deps=deps).result.action is Action.CHECK_IN
