@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -13,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gym_live.adapters.migrations import upgrade_to_head
 from gym_live.domain.checkin import LocationSnapshot, Source
-from gym_live.domain.errors import Conflict, GymLiveError
+from gym_live.domain.errors import Conflict, GymLiveError, InvalidInput
 from gym_live.domain.kiosks import PAIRING_TTL
 from gym_live.domain.members import MemberSnapshot
 from gym_live.services import checkin, demo, kiosks, locations, members, stats, sweep
@@ -79,6 +80,25 @@ def _member_add(args: argparse.Namespace, deps: Deps) -> Output:
     return {"member": _member_json(made), "text": made.code}
 
 
+def _member_set_pin(args: argparse.Namespace, deps: Deps) -> Output:
+    pin = None if args.remove else _read_pin()
+    done = members.set_pin(args.code, pin, deps=deps)
+    return {
+        "member": _member_json(done),
+        "text": f"PIN {'removed' if pin is None else 'set'} for {done.full_name}.",
+    }
+
+
+def _read_pin() -> str:
+    """Ask twice at a terminal; read one line from a pipe. Never from argv (shell history)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().strip()
+    pin = getpass.getpass("New PIN (4-8 digits): ")
+    if getpass.getpass("Repeat it: ") != pin:
+        raise InvalidInput("The two PINs differ.")
+    return pin
+
+
 def _member_list(args: argparse.Namespace, deps: Deps) -> Output:
     rows = members.list_members(deps=deps, limit=args.limit)
     text = "\n".join(f"{m.code}\t{m.full_name}\t{m.status}\t{m.valid_until or '-'}" for m in rows)
@@ -130,6 +150,7 @@ def _member_json(member: MemberSnapshot) -> Output:
         "name": member.full_name,
         "status": member.status.value,
         "valid_until": member.valid_until.isoformat() if member.valid_until else None,
+        "has_pin": member.has_pin,
     }
 
 
@@ -202,6 +223,14 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--code", help="card number; generated when omitted")
     add.add_argument("--valid-until", type=_date, help="last day of the membership")
     add.add_argument("--status", default="active", choices=["active", "frozen", "cancelled"])
+    pin = command(
+        "set-pin",
+        _member_set_pin,
+        "set a member's PIN (asked, or read from stdin)",
+        member_commands,
+    )
+    pin.add_argument("code")
+    pin.add_argument("--remove", action="store_true", help="remove the PIN instead")
     listing = command("list", _member_list, "list members", member_commands)
     listing.add_argument("--limit", type=int, default=1000)
 

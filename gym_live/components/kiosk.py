@@ -85,10 +85,21 @@ def scan_area() -> rx.Component:
     """The wedge scanner types into this input (always focused); the keypad types too."""
     return rx.form(
         rx.vstack(
+            rx.cond(
+                KioskState.pin_for != "",
+                rx.heading(
+                    "Hi ",
+                    KioskState.pin_for,
+                    " \u2014 enter your PIN",
+                    size="6",
+                    id="kiosk-pin-prompt",
+                ),
+            ),
             rx.input(
                 name="code",
                 id="kiosk-code",
-                placeholder="Scan card or type number",
+                type=rx.cond(KioskState.pin_for != "", "password", "text"),
+                placeholder=rx.cond(KioskState.pin_for != "", "PIN", "Scan card or type number"),
                 auto_focus=True,
                 max_length=MAX_CODE_LENGTH,
                 auto_complete="off",

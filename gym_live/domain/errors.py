@@ -59,6 +59,20 @@ class LocationFull(ScanRefused):
     code = "full"
 
 
+class WrongPin(ScanRefused):
+    code = "wrong_pin"
+
+
+class PinRequired(GymLiveError):
+    """The member protects check-ins with a PIN and none was given: ask for it."""
+
+    code = "pin_required"
+
+    def __init__(self, message: str, *, first_name: str) -> None:
+        super().__init__(message)
+        self.first_name = first_name
+
+
 class AlreadyCheckedIn(GymLiveError):
     """A repeated scan (or a staff check-in) of someone already inside: nothing changes."""
 

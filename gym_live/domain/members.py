@@ -32,6 +32,7 @@ class MemberSnapshot:
     full_name: str
     status: MemberStatus
     valid_until: date | None
+    has_pin: bool = False
 
     @property
     def first_name(self) -> str:
@@ -72,3 +73,13 @@ def validate_full_name(raw: str) -> str:
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         raise InvalidInput("A member name cannot contain control characters.")
     return name
+
+
+PIN_LENGTHS = range(4, 9)
+
+
+def validate_pin(pin: str) -> str:
+    """A PIN is 4 to 8 digits; raise InvalidInput otherwise."""
+    if not (pin.isascii() and pin.isdigit() and len(pin) in PIN_LENGTHS):
+        raise InvalidInput("A PIN is 4 to 8 digits.")
+    return pin

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from gym_live.adapters.db import write_session
+from gym_live.adapters.hashing import verify_secret
 from gym_live.domain import checkin as rules
 from gym_live.domain.checkin import (
     Action,
@@ -20,10 +21,17 @@ from gym_live.domain.checkin import (
     OpenVisit,
     Source,
 )
-from gym_live.domain.errors import Conflict, InvalidCode, ScanRefused, UnknownCode
+from gym_live.domain.errors import (
+    Conflict,
+    InvalidCode,
+    PinRequired,
+    ScanRefused,
+    UnknownCode,
+    WrongPin,
+)
 from gym_live.domain.events import EventKind, GymEvent
 from gym_live.domain.members import MemberSnapshot, normalize_code, printable_code
-from gym_live.models import DeniedAttempt, Location, Visit
+from gym_live.models import DeniedAttempt, Location, Member, Visit
 from gym_live.services.deps import Deps
 from gym_live.services.locations import resolve_location, snapshot
 from gym_live.services.members import find_by_code, to_snapshot
@@ -43,6 +51,14 @@ class CheckinResult:
     stay_seconds: int | None = None
 
 
+@dataclass(frozen=True)
+class Door:
+    """Who is scanning: which kiosk (for its refusal log) and the PIN typed, if any."""
+
+    kiosk_id: int | None = None
+    pin: str | None = None
+
+
 class _LostRace(Exception):
     """Another transaction closed the visit between our read and our write."""
 
@@ -57,7 +73,7 @@ class _Txn:
     source: Source
     now: datetime
     events: list[GymEvent]
-    kiosk_id: int | None = None
+    door: Door
 
 
 def scan(
@@ -65,11 +81,11 @@ def scan(
     *,
     location: str | None = None,
     source: Source,
-    kiosk_id: int | None = None,
+    door: Door | None = None,
     deps: Deps,
 ) -> CheckinResult:
     """A card at the door: check in, or out when already inside (the kiosk toggle)."""
-    return _run(code, location, source, deps, _scan, kiosk_id)
+    return _run(code, location, source, deps, _scan, door or Door())
 
 
 def check_in(
@@ -95,13 +111,13 @@ def _run(
     source: Source,
     deps: Deps,
     step: _Step,
-    kiosk_id: int | None = None,
+    door: Door | None = None,
 ) -> CheckinResult:
     for _ in range(MAX_ATTEMPTS):
         try:
             with write_session(deps.engine) as session:
                 where = resolve_location(session, location, lock=True)
-                txn = _Txn(session, where, deps, source, deps.clock(), [], kiosk_id)
+                txn = _Txn(session, where, deps, source, deps.clock(), [], door or Door())
                 try:
                     member = _member(txn, code)
                     result = step(txn, member, _open_visit(session, member.id))
@@ -130,7 +146,18 @@ def _scan(txn: _Txn, member: MemberSnapshot, visit: OpenVisit | None) -> Checkin
     if rules.decide_scan(facts) is Action.CHECK_OUT:
         assert visit is not None
         return _close(txn, member, visit, CheckoutReason.MEMBER)
+    if member.has_pin:
+        _check_pin(txn, member)
     return _open(txn, member, visit)
+
+
+def _check_pin(txn: _Txn, member: MemberSnapshot) -> None:
+    """Members who set a PIN are let in only with it (checking out needs none)."""
+    if txn.door.pin is None:
+        raise PinRequired("Enter your PIN.", first_name=member.first_name)
+    row = txn.session.get(Member, uuid.UUID(member.id))
+    if row is None or row.pin_hash is None or not verify_secret(txn.door.pin, row.pin_hash):
+        raise WrongPin("That PIN is not right.")
 
 
 def _check_in(txn: _Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinResult:
@@ -242,7 +269,7 @@ def _record_denial(txn: _Txn, raw_code: str, refusal: ScanRefused) -> None:
             code_tried=printable_code(raw_code),
             location_id=txn.location.id,
             member_id=member.id if member else None,
-            kiosk_id=txn.kiosk_id,
+            kiosk_id=txn.door.kiosk_id,
             reason=refusal.code,
             at=txn.now,
         )

@@ -20,6 +20,9 @@ from gym_live.services.checkin import CheckinResult
 from gym_live.services.deps import Deps
 from gym_live.services.locations import resolve_location
 
+# Refusals that look like someone guessing card numbers or PINs.
+GUESSES = ("unknown_code", "invalid_code", "wrong_pin")
+
 
 class KioskNotPaired(GymLiveError):
     code = "kiosk_not_paired"
@@ -106,14 +109,15 @@ class KioskAnswer:
     visits_this_month: int
 
 
-def kiosk_scan(token: str, code: str, *, deps: Deps) -> KioskAnswer:
+def kiosk_scan(token: str, code: str, *, pin: str | None = None, deps: Deps) -> KioskAnswer:
     """A scan at an enrolled kiosk: its own location only, paused while codes are being guessed."""
     kiosk = authenticate(token, deps=deps)
     until = _cooldown(kiosk.id, deps)
     if until is not None:
         raise KioskCoolingDown("Too many unknown cards.", until=until)
+    door = checkin.Door(kiosk_id=kiosk.id, pin=pin)
     result = checkin.scan(
-        code, location=kiosk.location_name, source=Source.KIOSK, kiosk_id=kiosk.id, deps=deps
+        code, location=kiosk.location_name, source=Source.KIOSK, door=door, deps=deps
     )
     return KioskAnswer(result, _visits_this_month(result, deps))
 
@@ -163,7 +167,7 @@ def _cooldown(kiosk_id: int, deps: Deps) -> datetime | None:
             sa.select(DeniedAttempt.at).where(
                 DeniedAttempt.kiosk_id == kiosk_id,
                 DeniedAttempt.at >= since,
-                DeniedAttempt.reason.in_(["unknown_code", "invalid_code"]),
+                DeniedAttempt.reason.in_(GUESSES),
             )
         ).all()
     return rules.cooldown_until(list(times), now)

@@ -11,12 +11,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from gym_live.adapters.db import read_session, write_session
-from gym_live.domain.errors import Conflict, InvalidInput
+from gym_live.adapters.hashing import hash_secret
+from gym_live.domain.errors import Conflict, InvalidInput, NotFound
 from gym_live.domain.members import (
     MemberSnapshot,
     MemberStatus,
     normalize_code,
     validate_full_name,
+    validate_pin,
 )
 from gym_live.models import Member
 from gym_live.services.deps import Deps
@@ -78,6 +80,7 @@ def to_snapshot(member: Member) -> MemberSnapshot:
         full_name=member.full_name,
         status=MemberStatus(member.status),
         valid_until=member.valid_until,
+        has_pin=member.pin_hash is not None,
     )
 
 
@@ -121,3 +124,16 @@ def search_members(text: str, *, deps: Deps, limit: int = 8) -> list[MemberSnaps
     )
     with read_session(deps.engine) as session:
         return [to_snapshot(row) for row in session.exec(query)]
+
+
+def set_pin(code: str, pin: str | None, *, deps: Deps) -> MemberSnapshot:
+    """Protect a member's check-ins with a PIN (stored as an argon2 hash), or remove it."""
+    pin_hash = hash_secret(validate_pin(pin)) if pin is not None else None
+    with write_session(deps.engine) as session:
+        member = _by_code(session, normalize_code(code))
+        if member is None:
+            raise NotFound(f"No member with code {code.strip()[:40]!r}.")
+        member.pin_hash = pin_hash
+        session.add(member)
+        session.commit()
+        return to_snapshot(member)

@@ -6,7 +6,13 @@ import asyncio
 
 import reflex as rx
 
-from gym_live.domain.errors import AlreadyCheckedIn, AlreadyCheckedOut, GymLiveError, ScanRefused
+from gym_live.domain.errors import (
+    AlreadyCheckedIn,
+    AlreadyCheckedOut,
+    GymLiveError,
+    PinRequired,
+    ScanRefused,
+)
 from gym_live.domain.kiosks import COOLDOWN
 from gym_live.domain.members import MAX_CODE_LENGTH
 from gym_live.live import get_hub
@@ -16,6 +22,7 @@ from gym_live.services.deps import app_deps
 from gym_live.services.kiosks import KioskAnswer, KioskCoolingDown, KioskNotPaired
 
 RESULT_SECONDS = 4
+PIN_SECONDS = 20
 COOLDOWN_SECONDS = int(COOLDOWN.total_seconds())
 # Reasons a member at the door may read: about their own card, never about anyone else.
 REFUSALS = {
@@ -25,6 +32,7 @@ REFUSALS = {
     "frozen": "Your membership is frozen.",
     "cancelled": "Your membership is not active.",
     "full": "The gym is full right now.",
+    "wrong_pin": "That PIN is not right.",
 }
 
 
@@ -40,6 +48,8 @@ class KioskState(rx.State):
     title: str = ""
     detail: str = ""
     shown: int = 0
+    pin_for: str = ""
+    _pending_code: str = ""
 
     @rx.event
     async def open_kiosk(self) -> None:
@@ -66,11 +76,18 @@ class KioskState(rx.State):
 
     @rx.event
     async def scan(self, form: dict[str, str]):  # noqa: ANN201  (a sound, then back to idle)
-        code = str(form.get("code", ""))[: MAX_CODE_LENGTH + 1]
+        typed = str(form.get("code", ""))[: MAX_CODE_LENGTH + 1]
+        # While a PIN is asked for, what is typed is the PIN for the card scanned before.
+        code, pin = (self._pending_code, typed) if self._pending_code else (typed, None)
+        self._pending_code, self.pin_for = "", ""
         try:
             answer = await asyncio.to_thread(
-                kiosks.kiosk_scan, self.device_token, code, deps=app_deps()
+                kiosks.kiosk_scan, self.device_token, code, pin=pin, deps=app_deps()
             )
+        except PinRequired as exc:
+            self._pending_code, self.pin_for = code, exc.first_name
+            self._show("idle", "", "")
+            return KioskState.back_to_idle(self.shown)
         except KioskNotPaired:
             self.paired, self.device_token = False, ""
             return None
@@ -125,13 +142,18 @@ class KioskState(rx.State):
 
     @rx.event(background=True)
     async def back_to_idle(self, shown: int) -> None:
-        """After a few seconds the answer goes away, unless a newer scan replaced it."""
+        """After a few seconds the answer (or an unanswered PIN prompt) goes away,
+        unless a newer scan replaced it."""
         async with self:
-            cooling = self.screen == "cooldown"
-        await asyncio.sleep(COOLDOWN_SECONDS if cooling else RESULT_SECONDS)
+            hold = RESULT_SECONDS
+            if self.screen == "cooldown":
+                hold = COOLDOWN_SECONDS
+            elif self.pin_for:
+                hold = PIN_SECONDS
+        await asyncio.sleep(hold)
         async with self:
             if self.shown == shown:
-                self.screen = "idle"
+                self.screen, self.pin_for, self._pending_code = "idle", "", ""
 
 
 def _unbroken(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import ARTIFACTS, AppServer, running_app
 from tests.e2e.test_dashboard import open_dashboard
@@ -22,6 +24,7 @@ answer_times: list[float] = []
 def prepare(cli: Cli) -> None:
     cli("location", "add", "Tiny", "--capacity", "1", "--timezone", "Europe/Berlin")
     cli("checkin", "10000034", "--location", "Tiny")  # Tiny is now full
+    cli.pin("10000038", "2468")
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +80,10 @@ def wedge(page: Page, code: str) -> None:
 
 
 def keypad(page: Page, code: str) -> None:
-    if page.locator("#kiosk-answer").count():
-        page.locator("#kiosk-answer").click()  # a tap clears the last answer
+    overlay = page.locator("#kiosk-answer")
+    if overlay.count():  # a tap clears the last answer, if it has not gone by itself
+        with contextlib.suppress(PlaywrightTimeoutError):
+            overlay.click(timeout=1_000)
     for digit in code:
         page.click(f"[data-key='{digit}']")
     page.click("#kiosk-enter")
@@ -155,6 +160,20 @@ def test_odd_input_never_breaks_the_page(kiosk, names) -> None:
     assert len(kiosk.input_value("#kiosk-code")) == 0  # the form was reset
     wedge(kiosk, "10000029")
     answer(kiosk, "welcome", f"Welcome, {names['10000029']}!")
+
+
+def test_a_pin_keypad_follows_for_members_with_a_pin(kiosk, names) -> None:
+    wedge(kiosk, "10000038")
+    expect(kiosk.locator("#kiosk-pin-prompt")).to_have_text(
+        f"Hi {names['10000038']} — enter your PIN"
+    )
+    expect(kiosk.locator("#kiosk-code")).to_have_attribute("type", "password")
+    keypad(kiosk, "1357")
+    answer(kiosk, "denied", "Please see the front desk", "That PIN is not right.")
+    wedge(kiosk, "10000038")
+    expect(kiosk.locator("#kiosk-pin-prompt")).to_be_visible()
+    keypad(kiosk, "2468")
+    answer(kiosk, "welcome", f"Welcome, {names['10000038']}!")
 
 
 def test_answers_go_back_to_idle(kiosk) -> None:

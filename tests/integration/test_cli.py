@@ -40,6 +40,18 @@ class Cli:
         assert "Traceback" not in done.stderr
         return done
 
+    def pin(self, code: str, pin: str) -> None:
+        """Set a PIN the way a script would: on stdin, never on the command line."""
+        done = subprocess.run(
+            [sys.executable, "-m", "gym_live", "member", "set-pin", code],
+            env=self.env,
+            input=pin + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+
     def json(self, *args: str, ok: bool = True) -> dict:
         data = json.loads(self(*args, "--json", ok=ok).stdout)
         assert data["ok"] is ok

@@ -6,9 +6,16 @@ import pytest
 import sqlalchemy as sa
 
 from gym_live.domain.checkin import Action
-from gym_live.domain.errors import InvalidInput, MembershipFrozen, NotFound, UnknownCode
-from gym_live.models import DeniedAttempt, Kiosk
-from gym_live.services import kiosks
+from gym_live.domain.errors import (
+    InvalidInput,
+    MembershipFrozen,
+    NotFound,
+    PinRequired,
+    UnknownCode,
+    WrongPin,
+)
+from gym_live.models import DeniedAttempt, Kiosk, Member
+from gym_live.services import kiosks, members
 from gym_live.services.deps import Deps
 from gym_live.services.kiosks import KioskCoolingDown, KioskNotPaired
 from tests.conftest import FakeClock
@@ -81,3 +88,35 @@ def test_refusals_are_logged_against_the_kiosk_and_guessing_pauses_it(
     assert count(deps, DeniedAttempt, DeniedAttempt.kiosk_id.is_not(None)) == 12
     clock.advance(seconds=30)
     assert kiosks.kiosk_scan(paired, "10000001", deps=deps).result.action is Action.CHECK_IN
+
+
+def test_a_member_with_a_pin_needs_it_to_check_in_but_not_out(
+    deps: Deps, clock: FakeClock, paired: str
+) -> None:
+    members.set_pin("10000001", "2468", deps=deps)
+    with deps.engine.connect() as conn:
+        stored = conn.execute(sa.select(Member.pin_hash)).scalars().all()
+    assert all(h is None or (h.startswith("$argon2id$") and "2468" not in h) for h in stored)
+    with pytest.raises(PinRequired) as asked:
+        kiosks.kiosk_scan(paired, "10000001", deps=deps)
+    assert asked.value.first_name == "Anna"
+    assert count(deps, DeniedAttempt) == 0  # asking for a PIN is not a refusal
+    with pytest.raises(WrongPin):
+        kiosks.kiosk_scan(paired, "10000001", pin="1357", deps=deps)
+    assert count(deps, DeniedAttempt, DeniedAttempt.reason == "wrong_pin") == 1
+    entered = kiosks.kiosk_scan(paired, "10000001", pin="2468", deps=deps)
+    assert entered.result.action is Action.CHECK_IN
+    clock.advance(minutes=30)
+    left = kiosks.kiosk_scan(paired, "10000001", deps=deps)  # no PIN to leave
+    assert left.result.action is Action.CHECK_OUT
+
+
+def test_pins_are_validated_and_can_be_removed(deps: Deps, paired: str) -> None:
+    for bad in ("12", "123456789", "12a4", "١٢٣٤"):
+        with pytest.raises(InvalidInput, match="4 to 8 digits"):
+            members.set_pin("10000001", bad, deps=deps)
+    members.set_pin("10000001", "2468", deps=deps)
+    assert not members.set_pin("10000001", None, deps=deps).has_pin
+    assert kiosks.kiosk_scan(paired, "10000001", deps=deps).result.action is Action.CHECK_IN
+    with pytest.raises(NotFound):
+        members.set_pin("99999999", "2468", deps=deps)
