@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -87,6 +88,15 @@ def _member_set_pin(args: argparse.Namespace, deps: Deps) -> Output:
         "member": _member_json(done),
         "text": f"PIN {'removed' if pin is None else 'set'} for {done.full_name}.",
     }
+
+
+def _member_card(args: argparse.Namespace, deps: Deps) -> Output:
+    png = members.member_card(args.code, deps=deps)
+    try:
+        args.out.write_bytes(png)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write {args.out}: {exc.strerror}.") from None
+    return {"path": str(args.out), "bytes": len(png), "text": f"Card written to {args.out}."}
 
 
 def _read_pin() -> str:
@@ -231,6 +241,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     pin.add_argument("code")
     pin.add_argument("--remove", action="store_true", help="remove the PIN instead")
+    card = command("card", _member_card, "render a printable member card (PNG)", member_commands)
+    card.add_argument("code")
+    card.add_argument("--out", type=Path, required=True, help="where to write the PNG")
     listing = command("list", _member_list, "list members", member_commands)
     listing.add_argument("--limit", type=int, default=1000)
 

@@ -10,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from gym_live.adapters.cards import render_card
 from gym_live.adapters.db import read_session, write_session
 from gym_live.adapters.hashing import hash_secret
 from gym_live.domain.errors import Conflict, InvalidInput, NotFound
@@ -20,7 +21,7 @@ from gym_live.domain.members import (
     validate_full_name,
     validate_pin,
 )
-from gym_live.models import Member
+from gym_live.models import Location, Member
 from gym_live.services.deps import Deps
 
 GENERATED_CODE_DIGITS = 8
@@ -137,3 +138,13 @@ def set_pin(code: str, pin: str | None, *, deps: Deps) -> MemberSnapshot:
         session.add(member)
         session.commit()
         return to_snapshot(member)
+
+
+def member_card(code: str, *, deps: Deps) -> bytes:
+    """A printable card (PNG) for the member with this code."""
+    with read_session(deps.engine) as session:
+        member = _by_code(session, normalize_code(code))
+        if member is None:
+            raise NotFound(f"No member with code {code.strip()[:40]!r}.")
+        location = session.exec(select(Location).order_by(Location.id)).first()
+        return render_card(to_snapshot(member), location.name if location else "gym_live")

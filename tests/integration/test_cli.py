@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from tests.conftest import fresh_postgres_database
 
@@ -144,3 +146,20 @@ def test_usage_errors_exit_2_with_help(cli: Cli) -> None:
     done = cli("member", "add", "--name", "Bo", "--valid-until", "31/12/2027", ok=False)
     assert done.returncode == 2 and "is not a date like 2027-01-31" in done.stderr
     assert "scan" in cli("--help").stdout
+
+
+def test_member_card_carries_a_qr_code_a_scanner_reads_back(cli: Cli, tmp_path) -> None:
+    code = cli("member", "add", "--name", "Zoë Card-Holder", "--valid-until", "2027-06-30").stdout
+    out = tmp_path / "card.png"
+    written = cli.json("member", "card", code.strip(), "--out", str(out))
+    assert written["bytes"] == out.stat().st_size > 10_000
+    with Image.open(out) as card:
+        assert card.size == (1011, 638)
+        found = zxingcpp.read_barcodes(card)
+    assert [(r.text, r.format) for r in found] == [(code.strip(), zxingcpp.BarcodeFormat.QRCode)]
+    missing = cli.json("member", "card", "12345678", "--out", str(out), ok=False)
+    assert missing["reason"] == "not_found"
+    nowhere = cli.json(
+        "member", "card", code.strip(), "--out", str(tmp_path / "no" / "c.png"), ok=False
+    )
+    assert "Cannot write" in nowhere["message"]
