@@ -24,7 +24,8 @@ answer_times: list[float] = []
 def prepare(cli: Cli) -> None:
     cli("location", "add", "Tiny", "--capacity", "1", "--timezone", "Europe/Berlin")
     cli("checkin", "10000034", "--location", "Tiny")  # Tiny is now full
-    cli.pin("10000038", "2468")
+    for code in ("10000038", "10000039", "10000040"):
+        cli.pin(code, "2468")
 
 
 @pytest.fixture(scope="module")
@@ -79,14 +80,15 @@ def wedge(page: Page, code: str) -> None:
     page.keyboard.press("Enter")
 
 
-def keypad(page: Page, code: str) -> None:
+def keypad(page: Page, code: str, *, enter: bool = True) -> None:
     overlay = page.locator("#kiosk-answer")
     if overlay.count():  # a tap clears the last answer, if it has not gone by itself
         with contextlib.suppress(PlaywrightTimeoutError):
             overlay.click(timeout=1_000)
     for digit in code:
         page.click(f"[data-key='{digit}']")
-    page.click("#kiosk-enter")
+    if enter:
+        page.click("#kiosk-enter")
 
 
 def answer(
@@ -107,6 +109,10 @@ def on_dashboard(dashboard: Page, kind: str, text: str) -> None:
 
 
 def test_welcome_by_wedge_then_goodbye_by_keypad(kiosk, dashboard, names) -> None:
+    kiosk.evaluate("() => { window.glKioskSound = (kind) => (window.played ||= []).push(kind); }")
+    before = int(kiosk.inner_text("#kiosk-inside").split()[0])
+    kiosk.click("#kiosk-clock")  # a tap elsewhere: the scanner's input gets the focus back
+    expect(kiosk.locator("#kiosk-code")).to_be_focused()
     wedge(kiosk, "10000027")
     answer(
         kiosk,
@@ -116,9 +122,12 @@ def test_welcome_by_wedge_then_goodbye_by_keypad(kiosk, dashboard, names) -> Non
     )
     on_dashboard(dashboard, "check_in", names["10000027"])
     expect(kiosk.locator("#kiosk-code")).to_be_focused()
+    expect(kiosk.locator("#kiosk-inside")).to_have_text(f"{before + 1} people training now")
     keypad(kiosk, "10000016")  # inside since the demo was loaded
     answer(kiosk, "goodbye", re.compile(rf"Goodbye, {names['10000016']} — \d+\smin\stoday"))
     on_dashboard(dashboard, "check_out", names["10000016"])
+    assert kiosk.evaluate("window.played") == ["welcome", "goodbye"]
+    expect(kiosk.locator("#kiosk-inside")).to_have_text(f"{before} people training now")
 
 
 def test_double_scan_says_when(kiosk, names) -> None:
@@ -226,7 +235,9 @@ def test_screenshots_of_every_screen(browser, app, names, orientation, viewport)
     page = new_kiosk(browser, app, viewport=viewport)
     page.wait_for_timeout(300)
     shot(page, "idle")
-    member = "10000036" if orientation == "landscape" else "10000037"
+    member, pin_member = (
+        ("10000036", "10000039") if orientation == "landscape" else ("10000037", "10000040")
+    )
     for code, screen in ((member, "welcome"), (member, "already"), ("10000013", "denied")):
         wedge(page, code)
         expect(page.locator(f"#kiosk-answer[data-screen={screen}]")).to_be_visible()
@@ -235,4 +246,15 @@ def test_screenshots_of_every_screen(browser, app, names, orientation, viewport)
     wedge(page, member)
     expect(page.locator("#kiosk-answer[data-screen=goodbye]")).to_be_visible()
     shot(page, "goodbye")
+    wedge(page, pin_member)
+    expect(page.locator("#kiosk-pin-prompt")).to_be_visible()
+    keypad(page, "24", enter=False)
+    shot(page, "pin")
+    keypad(page, "68")
+    for n in range(11):
+        wedge(page, f"7777{n:04d}")
+        expect(page.locator("#kiosk-answer[data-screen=denied]")).to_be_visible()
+    wedge(page, "7777")
+    expect(page.locator("#kiosk-answer[data-screen=cooldown]")).to_be_visible()
+    shot(page, "cooldown")
     page.context.close()
