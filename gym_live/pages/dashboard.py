@@ -20,20 +20,8 @@ def dashboard() -> rx.Component:
                 LiveState.ready,
                 rx.vstack(
                     stat_grid(),
-                    rx.grid(
-                        hourly_chart(),
-                        manual_check_in(),
-                        columns=rx.breakpoints(initial="1", md="2"),
-                        spacing="4",
-                        width="100%",
-                    ),
-                    rx.grid(
-                        activity_feed(),
-                        who_is_inside(),
-                        columns=rx.breakpoints(initial="1", md="2"),
-                        spacing="4",
-                        width="100%",
-                    ),
+                    _side_by_side(hourly_chart(), manual_check_in()),
+                    _side_by_side(activity_feed(), who_is_inside()),
                     spacing="4",
                     width="100%",
                 ),
@@ -44,4 +32,11 @@ def dashboard() -> rx.Component:
         ),
         size="4",
         padding_y="1.5em",
+    )
+
+
+def _side_by_side(left: rx.Component, right: rx.Component) -> rx.Component:
+    """Two cards in a row on wide screens, stacked on narrow ones."""
+    return rx.grid(
+        left, right, columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"
     )

@@ -12,18 +12,7 @@ import zxingcpp
 from PIL import Image
 
 from tests.conftest import fresh_postgres_database
-
-CORE_STATS_KEYS = {
-    "inside_now",
-    "checkins_today",
-    "avg_stay_minutes",
-    "peak_today",
-    "hourly_checkins",
-    "capacity",
-    "capacity_used_pct",
-    "day",
-    "as_of",
-}
+from tests.unit.test_stats import STATS_KEYS
 
 
 class Cli:
@@ -89,7 +78,7 @@ def test_demo_then_scan_and_stats(any_cli: Cli) -> None:
     )
 
     before = cli.json("stats")
-    assert set(before) >= CORE_STATS_KEYS and before["location"] == "Downtown"
+    assert set(before) >= STATS_KEYS and before["location"] == "Downtown"
     members = cli.json("member", "list")["members"]
     statuses = {m["status"] for m in members}
     assert statuses == {"active", "frozen", "cancelled"}
