@@ -14,7 +14,7 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 # Debian packages the tests use: a real browser and throwaway Redis / PostgreSQL servers.
 TEST_PACKAGES := chromium redis-server postgresql
 
-.PHONY: run test lint system-packages apt-install clean
+.PHONY: run test lint bench system-packages apt-install clean
 
 run: $(VENV)/.runtime $(TOOLS_BIN)/node
 	$(BIN)/python -m gym_live migrate
@@ -24,6 +24,10 @@ run: $(VENV)/.runtime $(TOOLS_BIN)/node
 test: $(VENV)/.dev $(TOOLS_BIN)/node system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Figures are printed and written to bench/results/ (git-ignored); see bench/README.md.
+bench: $(VENV)/.dev $(TOOLS_BIN)/node
+	$(BIN)/python -m bench.run all
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import itertools
 import logging
 from collections import OrderedDict
 from typing import Any, Protocol
@@ -81,6 +82,10 @@ class LiveHub:
         self._kiosks: set[int] = set()
         # Joins and broadcasts are serialised so a joining socket never misses a change.
         self._lock = asyncio.Lock()
+        # Reads run concurrently; a read that began before the one already applied for a
+        # location is older than what dashboards show, and is dropped.
+        self._reads = itertools.count(1)
+        self._applied: dict[int, int] = {}
 
     def current(self, location_id: int | None = None) -> tuple[int, DashboardValues] | None:
         """The view of a location (default: the first one), as last read from the database."""
@@ -91,9 +96,13 @@ class LiveHub:
 
     async def refresh(self, location_id: int | None = None) -> None:
         """Re-read one location (or all) and broadcast what changed."""
+        ticket = next(self._reads)
         fresh = await asyncio.to_thread(self._read, location_id)
         async with self._lock:
             for key, values in fresh.items():
+                if self._applied.get(key, 0) > ticket:
+                    continue
+                self._applied[key] = ticket
                 old = self.views.get(key, {})
                 changed = {k: v for k, v in values.items() if old.get(k) != v}
                 if not changed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -149,3 +150,34 @@ def test_two_instances_stay_consistent_through_redis(live_deps: Deps, redis_url:
 async def _subscribers(url: str, channel: str, count: int) -> None:
     client = redis.Redis.from_url(url)
     await wait_for(lambda: client.pubsub_numsub(channel)[0][1] >= count)
+
+
+def test_a_read_that_began_earlier_never_overwrites_a_newer_view(live_deps: Deps) -> None:
+    """A slow reconcile finishing after an event's refresh must not put old numbers back."""
+    hub = LiveHub(live_deps)
+    fanout = RecordingFanout()
+    slow_read_started, release_slow_read = threading.Event(), threading.Event()
+    real_read = hub._read
+
+    def read(location_id: int | None):
+        if location_id is None:  # the reconcile: read now, finish late
+            values = real_read(location_id)
+            slow_read_started.set()
+            release_slow_read.wait(5)
+            return values
+        return real_read(location_id)
+
+    hub._read = read  # type: ignore[method-assign]
+
+    async def main() -> None:
+        hub._fanout = fanout
+        stale = asyncio.create_task(hub.refresh())
+        await asyncio.to_thread(slow_read_started.wait, 5)
+        await asyncio.to_thread(checkin.scan, "10000000", source=Source.KIOSK, deps=live_deps)
+        await hub.refresh(1)  # the event's own refresh, begun later, applied first
+        release_slow_read.set()
+        await stale
+
+    asyncio.run(main())
+    assert hub.current(1)[1]["inside_now"] == 1
+    assert [v["inside_now"] for _, v in fanout.sent if "inside_now" in v] == [1]

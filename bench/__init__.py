@@ -1,0 +1,1 @@
+"""Benchmarks of the live path: `make bench` or `python -m bench.run SCENARIO` (see README)."""

@@ -1,0 +1,384 @@
+"""The app under measurement: a seeded chain on a temp database, served as in production.
+
+Why not tests/e2e/conftest.py's AppServer: it seeds the 40-member demo and reports failures
+through pytest; a benchmark needs a chain-sized database and plain exceptions. The way the
+app is started (`reflex run --env prod` on one free port, own process group) is the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+import sqlalchemy as sa
+
+from gym_live.adapters.db import build_engine
+from gym_live.models import Location, Member, Visit
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).resolve().parent / "results"
+START_TIMEOUT = 420.0
+MEMBERS = 50_000
+FIRST_CODE = 20_000_001
+# Capacity high enough that the gym is never "full" during a run.
+LOCATIONS = (("Downtown", 2_000), ("Harbour", 2_000), ("Airport", 2_000))
+CHUNK = 20_000
+# The live chain's past and today, at the dashboards' location.
+HISTORY = 100_000
+TODAY_VISITS, TODAY_INSIDE = 200, 25
+
+
+def member_code(index: int) -> str:
+    """Bench member i (0-based) carries card number 20000001 + i."""
+    return str(FIRST_CODE + index)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def raise_open_files(wanted: int = 16_384) -> int:
+    """Hundreds of sockets in one process need more descriptors than the default 1,024."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = min(wanted, hard) if hard != resource.RLIM_INFINITY else wanted
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def gym(database_url: str, *args: str) -> dict[str, Any]:
+    """Run the operator CLI as an operator would, with --json; raise on failure."""
+    done = subprocess.run(
+        [sys.executable, "-m", "gym_live", *args, "--json"],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=PROJECT_ROOT,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"gym_live {' '.join(args)} failed: {done.stdout} {done.stderr}")
+    return json.loads(done.stdout)
+
+
+def migrate(database_url: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "gym_live", "migrate"],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=PROJECT_ROOT,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"migrate failed: {done.stderr}")
+
+
+def seed_chain(database_url: str, *, members: int = MEMBERS) -> dict[str, int]:
+    """3 locations and `members` active members, by SQLAlchemy core bulk inserts (seconds)."""
+    engine = build_engine(database_url, pooled=False)
+    now = datetime.now(UTC)
+    valid_until = date.today() + timedelta(days=730)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(Location.__table__),
+                [{"name": name, "capacity": cap, "timezone": "UTC"} for name, cap in LOCATIONS],
+            )
+            for start in range(0, members, CHUNK):
+                conn.execute(
+                    sa.insert(Member.__table__),
+                    [
+                        {
+                            "id": uuid.UUID(int=i + 1),
+                            "member_code": member_code(i),
+                            "full_name": f"Bench Member {i:05d}",
+                            "status": "active",
+                            "valid_until": valid_until,
+                            "created_at": now,
+                        }
+                        for i in range(start, min(start + CHUNK, members))
+                    ],
+                )
+    finally:
+        engine.dispose()
+    return {"locations": len(LOCATIONS), "members": members}
+
+
+def add_history(
+    database_url: str, count: int, *, first_visit: int = 0, members: int = MEMBERS
+) -> None:
+    """`count` closed visits spread over the past three years, never today.
+
+    Deterministic (visit k is a function of k) so that 10k, 100k and 1M build on each other.
+    """
+    engine = build_engine(database_url, pooled=False)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    span = 3 * 365 * 24 * 3600
+    try:
+        with engine.begin() as conn:
+            for start in range(first_visit, first_visit + count, CHUNK):
+                rows = []
+                for k in range(start, min(start + CHUNK, first_visit + count)):
+                    # A large odd stride scatters visits over the three years.
+                    back = 86_400 + (k * 2_654_435_761) % span
+                    began = today - timedelta(seconds=back)
+                    rows.append(
+                        {
+                            "member_id": uuid.UUID(int=k % members + 1),
+                            "location_id": k % len(LOCATIONS) + 1,
+                            "checked_in_at": began,
+                            "checked_out_at": began + timedelta(minutes=30 + k % 90),
+                            "checkout_reason": "member",
+                            "source": "kiosk",
+                        }
+                    )
+                conn.execute(sa.insert(Visit.__table__), rows)
+    finally:
+        engine.dispose()
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and every process below it, read from /proc (reflex -> granian -> workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:120]
+    except OSError:
+        return ""
+
+
+@dataclass
+class BenchApp:
+    """`reflex run --env prod` on a seeded temp database; stop() ends its process group."""
+
+    workdir: Path
+    settings: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    _proc: subprocess.Popen[bytes] | None = None
+    _log: IO[str] | None = None
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'bench.db'}"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "reflex.log"
+
+    def env(self) -> dict[str, str]:
+        tools = PROJECT_ROOT / ".tools/node_modules/.bin"
+        return {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
+            "REFLEX_USE_NPM": "1",
+            "REFLEX_TELEMETRY_ENABLED": "false",
+            "REFLEX_CHECK_LATEST_VERSION": "0",
+            **self.settings,
+        }
+
+    def start(self) -> float:
+        """Start and wait until / and /ping answer; returns the seconds it took."""
+        began = time.monotonic()
+        self._log = open(self.log_path, "a")  # noqa: SIM115  (closed in stop)
+        reflex = Path(sys.executable).with_name("reflex")
+        port = str(self.port)
+        self._proc = subprocess.Popen(
+            [str(reflex), "run", "--env", "prod", "--frontend-port", port, "--backend-port", port],
+            cwd=PROJECT_ROOT,
+            env=self.env(),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = began + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"reflex exited:\n{self.log_path.read_text()[-3000:]}")
+            if _answers(self.url + "/ping") and _answers(self.url + "/"):
+                return time.monotonic() - began
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"the app did not start:\n{self.log_path.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGTERM)
+                try:
+                    self._proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self._proc.pid, signal.SIGKILL)
+                    self._proc.wait(10)
+            self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def server_rss(self) -> dict[str, Any]:
+        """RSS of the whole process tree, and of each process (MiB)."""
+        assert self._proc is not None
+        procs = {pid: rss_kib(pid) for pid in process_tree(self._proc.pid)}
+        return {
+            "total_mib": round(sum(procs.values()) / 1024, 1),
+            "processes": [
+                {"pid": pid, "rss_mib": round(kib / 1024, 1), "cmd": command_line(pid)}
+                for pid, kib in sorted(procs.items())
+            ],
+        }
+
+    def server_pids(self) -> list[int]:
+        assert self._proc is not None
+        return process_tree(self._proc.pid)
+
+    def pairing_code(self, location: str = "Downtown") -> str:
+        return gym(self.database_url, "kiosk", "add", "--location", location)["pairing_code"]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+# The rescan window is a guard against double reads; the bench toggles one card quickly.
+BENCH_SETTINGS = {"GYM_RESCAN_WINDOW": "0.001", "GYM_TIMEZONE": "UTC"}
+
+
+@contextlib.contextmanager
+def running_chain(
+    name: str, *, history: int = HISTORY, settings: dict[str, str] | None = None
+) -> Iterator[BenchApp]:
+    """A migrated, seeded chain served in production mode, removed afterwards.
+
+    Downtown (the dashboards' location) has a day's traffic so far, with people inside,
+    so each broadcast carries a realistic feed and "who is inside" list.
+    """
+    with tempfile.TemporaryDirectory(prefix=f"gym_bench_{name}_") as tmp:
+        app = BenchApp(Path(tmp), {**BENCH_SETTINGS, **(settings or {})})
+        migrate(app.database_url)
+        seed_chain(app.database_url)
+        if history:
+            add_history(app.database_url, history)
+        add_today(app.database_url, TODAY_VISITS, still_inside=TODAY_INSIDE, first_member=40_000)
+        started = app.start()
+        print(f"  app up on {app.url} in {started:.1f} s", flush=True)
+        try:
+            yield app
+        finally:
+            app.stop()
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown",
+    )
+    mem_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "ram_gib": round(mem_kib / 1024 / 1024, 1),
+        "python": sys.version.split()[0],
+    }
+
+
+def write_result(scenario: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{scenario}.json"
+    payload = {"scenario": scenario, "at": datetime.now(UTC).isoformat(), "machine": machine()}
+    path.write_text(json.dumps({**payload, **data}, indent=2) + "\n")
+    return path
+
+
+def add_today(database_url: str, count: int, *, still_inside: int, first_member: int) -> None:
+    """Today's traffic at the first location: `count` visits, the last `still_inside` open.
+
+    Members from `first_member` on, so the cards the kiosks toggle stay untouched.
+    """
+    engine = build_engine(database_url, pooled=False)
+    now = datetime.now(UTC)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    usable = max((now - midnight) - timedelta(minutes=2), timedelta(minutes=1))
+    rows = []
+    for n in range(count):
+        began = midnight + usable * (n / max(count, 1))
+        is_open = n >= count - still_inside
+        left = None if is_open else min(began + timedelta(minutes=20 + n % 70), now)
+        rows.append(
+            {
+                "member_id": uuid.UUID(int=first_member + n + 1),
+                "location_id": 1,
+                "checked_in_at": began,
+                "checked_out_at": left,
+                "checkout_reason": None if is_open else "member",
+                "source": "kiosk",
+            }
+        )
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.insert(Visit.__table__), rows)
+    finally:
+        engine.dispose()

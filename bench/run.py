@@ -1,0 +1,407 @@
+"""`python -m bench.run [fanout|memory|history|firstpaint|all]`: run, print, write JSON.
+
+Figures are printed and written to bench/results/<scenario>.json; nothing is asserted,
+because they depend on the machine (see bench/README.md for the targets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench.clients import Kiosk, Tab, open_dashboards
+from bench.harness import (
+    LOCATIONS,
+    RESULTS,
+    TODAY_INSIDE,
+    BenchApp,
+    add_history,
+    add_today,
+    member_code,
+    migrate,
+    raise_open_files,
+    running_chain,
+    seed_chain,
+    write_result,
+)
+
+FANOUT_NS = (1, 10, 100, 500)
+SCANS = 120
+WARMUP_SCANS = 4
+SCAN_TIMEOUT = 10.0
+SCAN_GAP = 0.02
+MEMORY_STEPS = (0, 500, 1_000)
+HISTORY_SIZES = (10_000, 100_000, 1_000_000)
+HISTORY_RUNS = 20
+FIRSTPAINT_LOADS = 6
+FIRST_LOCATION = LOCATIONS[0][0]
+# The kiosk toggles one card that nothing else touches.
+KIOSK_CARD = member_code(100)
+INSIDE_NOW = re.compile(r'"inside_now_rx_state_":(\d+)')
+
+
+def summary(samples: Sequence[float]) -> dict[str, Any]:
+    """p50/p95/p99/max in ms (nearest rank), with the sample count."""
+    if not samples:
+        return {"n": 0}
+    ordered = sorted(samples)
+
+    def rank(p: float) -> float:
+        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+    return {
+        "n": len(ordered),
+        "p50_ms": round(rank(50) * 1000, 1),
+        "p95_ms": round(rank(95) * 1000, 1),
+        "p99_ms": round(rank(99) * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+
+
+def line(label: str, s: dict[str, Any]) -> str:
+    if not s.get("n"):
+        return f"  {label}: no samples"
+    return (
+        f"  {label}: p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  p99 {s['p99_ms']} ms"
+        f"  max {s['max_ms']} ms  (n={s['n']})"
+    )
+
+
+class Arrivals:
+    """Per scan: when each dashboard first saw inside_now change after the scan was sent."""
+
+    def __init__(self) -> None:
+        self.sent = 0.0
+        self.times: dict[int, float] = {}
+        self.values: dict[int, int] = {}
+        self.frame_bytes = 0
+        self.expected = 0
+        self.all_in = asyncio.Event()
+
+    def start(self, expected: int) -> None:
+        self.sent, self.expected = time.perf_counter(), expected
+        self.times, self.values = {}, {}
+        self.all_in.clear()
+
+    def recorder(self, index: int) -> Callable[[float, str], None]:
+        def on_frame(at: float, frame: str) -> None:
+            if self.sent == 0.0 or index in self.times or at < self.sent:
+                return
+            found = INSIDE_NOW.search(frame)
+            if found is None:
+                return
+            self.times[index] = at
+            self.values[index] = int(found.group(1))
+            self.frame_bytes = len(frame)
+            if len(self.times) >= self.expected:
+                self.all_in.set()
+
+        return on_frame
+
+
+async def scan_round(kiosk: Kiosk, arrivals: Arrivals, dashboards: int) -> dict[str, Any]:
+    """One scan; waits until every dashboard has its delta (or SCAN_TIMEOUT)."""
+    arrivals.start(dashboards)
+    answered: list[float] = []
+    answer = await kiosk.scan(KIOSK_CARD)
+    answer.add_done_callback(lambda _: answered.append(time.perf_counter()))
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(arrivals.all_in.wait(), SCAN_TIMEOUT)
+    with_answer = await asyncio.wait_for(answer, SCAN_TIMEOUT)
+    # The card toggles Downtown between TODAY_INSIDE and TODAY_INSIDE + 1 people inside.
+    truth = TODAY_INSIDE + (with_answer.get("screen") == "welcome")
+    return {
+        "stale": sum(value != truth for value in arrivals.values.values()),
+        "latencies": [t - arrivals.sent for t in arrivals.times.values()],
+        "missed": dashboards - len(arrivals.times),
+        "values": set(arrivals.values.values()),
+        "kiosk_s": answered[0] - arrivals.sent if answered else None,
+        "frame_bytes": arrivals.frame_bytes,
+        "screen": with_answer.get("screen"),
+    }
+
+
+async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, Any]:
+    arrivals = Arrivals()
+    results: dict[str, Any] = {}
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        kiosk = await Kiosk.paired(session, app.url, app.pairing_code())
+        tabs: list[Tab] = []
+        try:
+            for n in ns:
+                opened = time.perf_counter()
+                tabs += await open_dashboards(
+                    session, app.url, n - len(tabs), arrivals.recorder, first_index=len(tabs)
+                )
+                print(f"  N={n}: {n} dashboards joined ({time.perf_counter() - opened:.1f} s)")
+                for _ in range(WARMUP_SCANS):
+                    await scan_round(kiosk, arrivals, n)
+                latencies: list[float] = []
+                kiosk_times: list[float] = []
+                missed, stale, screens, sizes = 0, 0, {}, []
+                for _ in range(scans):
+                    done = await scan_round(kiosk, arrivals, n)
+                    latencies += done["latencies"]
+                    missed += done["missed"]
+                    stale += done["stale"]
+                    sizes.append(done["frame_bytes"])
+                    if done["kiosk_s"] is not None:
+                        kiosk_times.append(done["kiosk_s"])
+                    screens[done["screen"]] = screens.get(done["screen"], 0) + 1
+                    await asyncio.sleep(SCAN_GAP)
+                result = {
+                    "dashboards": n,
+                    "scans": scans,
+                    "scan_to_dashboard": summary(latencies),
+                    "kiosk_answer": summary(kiosk_times),
+                    "missed_deliveries": missed,
+                    "stale_values": stale,
+                    "kiosk_screens": screens,
+                    "delta_frame_bytes_median": statistics.median(sizes),
+                    "server_rss": app.server_rss()["total_mib"],
+                }
+                results[str(n)] = result
+                print(line(f"N={n} scan->dashboard", result["scan_to_dashboard"]))
+                print(line(f"N={n} kiosk answer", result["kiosk_answer"]))
+                print(
+                    f"  N={n} missed {missed}, stale {stale}, screens {screens}, delta frame "
+                    f"{result['delta_frame_bytes_median']:.0f} bytes",
+                    flush=True,
+                )
+        finally:
+            await asyncio.gather(*(tab.close() for tab in tabs), kiosk.tab.close())
+    return results
+
+
+def chart(results: dict[str, Any], path: Path) -> Path | None:
+    """Latency against N (p50/p95/p99), beside the JSON. Skipped without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("  matplotlib not installed: no chart")
+        return None
+    ns = sorted(int(n) for n in results)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    for key in ("p50_ms", "p95_ms", "p99_ms"):
+        ax.plot(ns, [results[str(n)]["scan_to_dashboard"][key] for n in ns], marker="o", label=key)
+    ax.axhline(40, color="grey", linestyle=":", label="target p99 N=100 (40 ms)")
+    ax.axhline(100, color="grey", linestyle="--", label="target p99 N=500 (100 ms)")
+    ax.set_xscale("log")
+    ax.set_xlabel("dashboards on one instance (N)")
+    ax.set_ylabel("scan -> delta on dashboard (ms)")
+    ax.set_title("gym_live fan-out latency")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def fanout(ns: Sequence[int] = FANOUT_NS, scans: int = SCANS) -> dict[str, Any]:
+    """Scenario 1: one kiosk toggles a card; every dashboard's delta is timed."""
+    print(f"fanout: N = {list(ns)}, {scans} scans each (check-in / check-out alternating)")
+    with running_chain("fanout") as app:
+        results = asyncio.run(fanout_on(app, ns, scans))
+    path = write_result("fanout", {"results": results})
+    png = chart(results, RESULTS / "fanout.png")
+    print(f"  -> {path}" + (f", {png}" if png else ""))
+    return results
+
+
+async def memory_on(app: BenchApp, steps: Sequence[int]) -> list[dict[str, Any]]:
+    rows = []
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        tabs: list[Tab] = []
+        try:
+            for n in steps:
+                opened = time.perf_counter()
+                tabs += await open_dashboards(
+                    session, app.url, n - len(tabs), first_index=len(tabs)
+                )
+                took = time.perf_counter() - opened
+                await asyncio.sleep(3)  # let the server settle (GC, buffers)
+                rss = app.server_rss()
+                worker = max(p["rss_mib"] for p in rss["processes"])
+                rows.append(
+                    {
+                        "dashboards": n,
+                        "connect_s": round(took, 1),
+                        "tree_total_mib": rss["total_mib"],
+                        "largest_process_mib": worker,
+                        "processes": rss["processes"],
+                    }
+                )
+                print(
+                    f"  {n:>5} dashboards: process tree {rss['total_mib']} MiB, serving "
+                    f"process {worker} MiB (connected in {took:.1f} s)",
+                    flush=True,
+                )
+        finally:
+            await asyncio.gather(*(tab.close() for tab in tabs))
+    return rows
+
+
+def memory(steps: Sequence[int] = MEMORY_STEPS) -> list[dict[str, Any]]:
+    """Scenario 3: server RSS (whole reflex process tree, from /proc) as dashboards connect."""
+    print(f"memory: RSS with {list(steps)} dashboards connected")
+    with running_chain("memory") as app:
+        rows = asyncio.run(memory_on(app, steps))
+    print(f"  -> {write_result('memory', {'results': rows})}")
+    return rows
+
+
+def timed(work: Callable[[], object], runs: int) -> dict[str, Any]:
+    work()  # warm: first use builds the engine and fills SQLite's page cache
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        work()
+        samples.append(time.perf_counter() - began)
+    return {
+        "runs": runs,
+        "median_ms": round(statistics.median(samples) * 1000, 2),
+        "max_ms": round(max(samples) * 1000, 2),
+    }
+
+
+def history(sizes: Sequence[int] = HISTORY_SIZES, runs: int = HISTORY_RUNS) -> list[dict[str, Any]]:
+    """Scenario 4: stats and the full dashboard view as the past grows (SQLite, in-process)."""
+    from gym_live.adapters.bus import create_bus
+    from gym_live.adapters.db import get_engine
+    from gym_live.services.deps import Deps
+    from gym_live.services.live_view import load_views
+    from gym_live.services.stats import location_stats
+    from gym_live.settings import Settings
+
+    print(f"history: stats with {[f'{s:,}' for s in sizes]} past visits, median of {runs}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="gym_bench_history_") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'history.db'}"
+        migrate(url)
+        seed_chain(url)
+        add_today(url, 200, still_inside=25, first_member=40_000)
+        deps = Deps(engine=get_engine(url), bus=create_bus(None), settings=Settings(url))
+        have = 0
+        for size in sizes:
+            began = time.perf_counter()
+            add_history(url, size - have, first_visit=have)
+            have = size
+            seeded = time.perf_counter() - began
+            stats = timed(lambda: location_stats(FIRST_LOCATION, deps=deps), runs)
+            views = timed(lambda: load_views(deps=deps, location_id=1), runs)
+            rows.append(
+                {"visits": size, "insert_s": round(seeded, 1), "stats": stats, "view": views}
+            )
+            print(
+                f"  {size:>9,} visits: location_stats median {stats['median_ms']} ms "
+                f"(max {stats['max_ms']}), load_views median {views['median_ms']} ms "
+                f"(max {views['max_ms']})  [inserted in {seeded:.1f} s]",
+                flush=True,
+            )
+        deps.engine.dispose()
+    print(f"  -> {write_result('history', {'results': rows})}")
+    return rows
+
+
+WAIT_FOR_NUMBER = """() => {
+  const el = document.querySelector('#stat-inside-now');
+  return el && /\\d/.test(el.textContent) ? performance.now() : null;
+}"""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def firstpaint(loads: int = FIRSTPAINT_LOADS) -> list[dict[str, Any]]:
+    """Scenario 5: a real chromium, a fresh context (empty cache) per load, until the number shows.
+
+    The first load also meets a server that has served nothing yet.
+    """
+    from playwright.sync_api import sync_playwright
+
+    print(f"firstpaint: {loads} cold loads of / in chromium")
+    rows = []
+    with running_chain("firstpaint") as app, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        try:
+            for n in range(loads):
+                context = browser.new_context(viewport={"width": 1440, "height": 900})
+                page = context.new_page()
+                began = time.perf_counter()
+                page.goto(app.url + "/", wait_until="commit")
+                shown_at = page.wait_for_function(WAIT_FOR_NUMBER, polling="raf", timeout=60_000)
+                wall = time.perf_counter() - began
+                paint = page.evaluate(
+                    "() => (performance.getEntriesByName('first-contentful-paint')[0] || {})"
+                    ".startTime || null"
+                )
+                row = {
+                    "load": n + 1,
+                    "cold_server": n == 0,
+                    "wall_s": round(wall, 3),
+                    "number_shown_ms": round(shown_at.json_value(), 1),
+                    "first_contentful_paint_ms": paint and round(paint, 1),
+                }
+                rows.append(row)
+                print(
+                    f"  load {n + 1}{' (cold server)' if n == 0 else ''}: number shown "
+                    f"{row['number_shown_ms']} ms after navigation start (wall {wall:.3f} s, "
+                    f"FCP {row['first_contentful_paint_ms']} ms)",
+                    flush=True,
+                )
+                context.close()
+        finally:
+            browser.close()
+    shown = [r["number_shown_ms"] for r in rows]
+    result = {"loads": rows, "median_ms": statistics.median(shown), "max_ms": max(shown)}
+    print(f"  median {result['median_ms']} ms, max {result['max_ms']} ms")
+    print(f"  -> {write_result('firstpaint', result)}")
+    return rows
+
+
+SCENARIOS: dict[str, Callable[[], object]] = {
+    "fanout": fanout,
+    "memory": memory,
+    "history": history,
+    "firstpaint": firstpaint,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("scenario", choices=[*SCENARIOS, "all"], nargs="?", default="all")
+    args = parser.parse_args(argv)
+    raise_open_files()
+    chosen = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    for name in chosen:
+        began = time.monotonic()
+        SCENARIOS[name]()
+        print(f"{name}: done in {time.monotonic() - began:.0f} s\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
