@@ -164,7 +164,7 @@ def answer_overlay() -> rx.Component:
             ),
             id="kiosk-answer",
             on_click=KioskState.dismiss,
-            custom_attrs={"data-screen": KioskState.screen},
+            custom_attrs={"data-screen": KioskState.screen, "data-shown": KioskState.shown},
         ),
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -64,6 +63,7 @@ def new_kiosk(
     page.fill("#kiosk-pairing-code", code.lower().replace("-", " "))  # as staff might type it
     page.keyboard.press("Enter")
     expect(page.locator("#kiosk-code")).to_be_focused(timeout=10_000)
+    page.evaluate(STOPWATCH)
     return page
 
 
@@ -91,13 +91,30 @@ def keypad(page: Page, code: str, *, enter: bool = True) -> None:
         page.click("#kiosk-enter")
 
 
+# In the kiosk page: when Enter (key or button) was pressed, and when a new answer appeared.
+STOPWATCH = """() => {
+  const enter = () => { window.enterAt = performance.now(); };
+  document.addEventListener('keydown', (e) => { if (e.key === 'Enter') enter(); }, true);
+  document.addEventListener('click', (e) => {
+    if (e.target.closest('#kiosk-enter')) enter();
+  }, true);
+  new MutationObserver(() => {
+    const shown = document.querySelector('#kiosk-answer')?.dataset.shown;
+    if (shown && shown !== window.lastShown) {
+      window.lastShown = shown;
+      window.answeredAt = performance.now();
+    }
+  }).observe(document.body, {subtree: true, childList: true, attributes: true});
+}"""
+
+
 def answer(
     page: Page, screen: str, title: str | re.Pattern[str], detail: str | re.Pattern[str] = ""
 ) -> None:
-    started = time.monotonic()
-    shown = page.locator(f"#kiosk-answer[data-screen={screen}]")
-    expect(shown).to_be_visible(timeout=5_000)
-    answer_times.append(time.monotonic() - started)
+    """Wait for the answer to the last Enter (not an earlier one still on screen)."""
+    page.wait_for_function("() => window.answeredAt > window.enterAt", timeout=5_000)
+    answer_times.append(page.evaluate("() => (window.answeredAt - window.enterAt) / 1000"))
+    expect(page.locator(f"#kiosk-answer[data-screen={screen}]")).to_be_visible()
     expect(page.locator("#kiosk-title")).to_have_text(title)
     if detail:
         expect(page.locator("#kiosk-detail")).to_have_text(detail)
