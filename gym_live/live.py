@@ -38,7 +38,8 @@ class Fanout(Protocol):
 
     async def send(self, to: str, audience: str, values: DashboardValues) -> None: ...
 
-    async def enter(self, sid: str, room: str) -> None: ...
+    async def enter(self, sid: str, room: str) -> None:
+        """Join `room` and leave other rooms of the same kind (the text before ':')."""
 
 
 class ReflexFanout:
@@ -58,6 +59,12 @@ class ReflexFanout:
         await self._namespace.emit(str(SocketEvent.EVENT), StateUpdate(delta=delta), to=to)
 
     async def enter(self, sid: str, room: str) -> None:
+        """Join `room`, leaving any other room of its kind (a tab shows one location)."""
+        kind = room.split(":", 1)[0] + ":"
+        server, namespace = self._namespace.server, self._namespace.namespace
+        for joined in server.rooms(sid, namespace=namespace):
+            if joined.startswith(kind) and joined != room:
+                await self._namespace.leave_room(sid, joined)
         await self._namespace.enter_room(sid, room)
 
 
@@ -93,6 +100,14 @@ class LiveHub:
             return None
         key = location_id if location_id in self.views else min(self.views)
         return key, self.views[key]
+
+    def location_named(self, name: str | None) -> int | None:
+        """The id of the location with this name, if this instance knows it."""
+        ids = (key for key, view in self.views.items() if view["location_name"] == name)
+        return next(ids, None)
+
+    def location_names(self) -> list[str]:
+        return [self.views[key]["location_name"] for key in sorted(self.views)]
 
     async def refresh(self, location_id: int | None = None) -> None:
         """Re-read one location (or all) and broadcast what changed."""

@@ -80,6 +80,16 @@ def header() -> rx.Component:
     return rx.hstack(
         rx.image(src="/logo.png", width="32px", height="32px", alt="gym_live"),
         rx.heading(LiveState.location_name, size="7", id="location-name"),
+        rx.cond(
+            LiveState.locations.length() > 1,
+            rx.select(
+                LiveState.locations,
+                value=LiveState.location_name,
+                on_change=LiveState.switch_location,
+                size="1",
+                id="location-picker",
+            ),
+        ),
         live_chip(),
         rx.spacer(),
         connection_status(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import reflex as rx
 
 from gym_live.live import get_hub
@@ -22,20 +24,29 @@ class LiveState(rx.State):
     updated_at: str = ""
     opened_at: str = ""
     ready: bool = False
+    locations: list[str] = []
 
     @rx.event
     async def open_dashboard(self):  # noqa: ANN201  (returns a Reflex event chain)
         """Show the view as it is now, then join the room (which re-sends anything newer)."""
         hub = get_hub()
-        current = hub.current() or (await hub.refresh() or hub.current())
+        if not hub.views:
+            await hub.refresh()
+        current = hub.current(hub.location_named(self.router.page.params.get("location")))
         if current is None:
             return None
         self.location_id, values = current
         for name, value in values.items():
             setattr(self, name, value)
         self.opened_at = hub.deps.clock().isoformat()
+        self.locations = hub.location_names()
         self.ready = True
         return LiveState.join_room
+
+    @rx.event
+    def switch_location(self, name: str):  # noqa: ANN201  (a navigation)
+        """Another location's dashboard, with an address staff can bookmark."""
+        return rx.redirect(f"/?{urlencode({'location': name[:80]})}")
 
     @rx.event
     async def join_room(self) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ARTIFACTS, AppServer, running_app
 
@@ -74,3 +75,25 @@ def test_a_cli_check_in_appears_without_reload(browser: Browser, app: AppServer)
     assert int(now["inside-now"]) == int(before["inside-now"]) + 1
     assert now == expected(app.cli.json("stats"))
     print(f"CLI check-in shown on the dashboard {seen_after:.2f} s after the CLI returned")
+
+
+def test_each_location_has_its_own_live_dashboard(browser: Browser, app: AppServer) -> None:
+    app.cli("location", "add", "Harbour", "--capacity", "2", "--timezone", "Europe/Berlin")
+    app.cli("checkin", "10000030", "--location", "Harbour")
+    page = open_dashboard(browser, app)  # Downtown, the first location
+    picker = page.locator("#location-picker")
+    expect(picker).to_be_visible(timeout=(RECONCILE_SECONDS + 3) * 1000)  # Harbour found
+    page.goto(app.url + "/?location=Harbour")
+    expect(page.locator("#location-name")).to_have_text("Harbour")
+    expect(page.locator("#stat-capacity")).to_have_text("50% of 2")
+    assert shown(page) == expected(app.cli.json("stats", "--location", "Harbour"))
+
+    page.locator("#location-picker").click()
+    page.get_by_role("option", name="Downtown").click()
+    expect(page.locator("#location-name")).to_have_text("Downtown")
+    expect(page).to_have_url(re.compile(r"/\?location=Downtown$"))
+    downtown = shown(page)
+    app.cli("checkin", "10000028", "--location", "Harbour")  # Harbour is now full
+    page.wait_for_timeout((RECONCILE_SECONDS + 1) * 1000)  # a reconcile round has broadcast it
+    assert shown(page) == downtown == expected(app.cli.json("stats", "--location", "Downtown"))
+    page.screenshot(path=ARTIFACTS / "dashboard-two-locations.png")

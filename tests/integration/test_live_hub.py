@@ -35,6 +35,10 @@ class RecordingFanout:
             self.to_kiosks.append((to, dict(values)))
 
     async def enter(self, sid: str, room: str) -> None:
+        kind = room.split(":", 1)[0] + ":"
+        for name, members in self.rooms.items():
+            if name.startswith(kind):
+                members.discard(sid)
         self.rooms.setdefault(room, set()).add(sid)
 
 
@@ -181,3 +185,18 @@ def test_a_read_that_began_earlier_never_overwrites_a_newer_view(live_deps: Deps
     asyncio.run(main())
     assert hub.current(1)[1]["inside_now"] == 1
     assert [v["inside_now"] for _, v in fanout.sent if "inside_now" in v] == [1]
+
+
+def test_a_tab_that_switches_location_leaves_the_old_room(live_deps: Deps) -> None:
+    gym(live_deps, name="Harbour")
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        assert hub.location_names() == ["Downtown", "Harbour"]
+        harbour = hub.location_named("Harbour")
+        assert harbour is not None and hub.location_named("Nowhere") is None
+        await hub.join("sid-1", 1)
+        await hub.join("sid-1", harbour)
+        assert fanout.rooms == {room_for(1): set(), room_for(harbour): {"sid-1"}}
+        assert fanout.sent[-1] == ("sid-1", hub.current(harbour)[1])
+
+    run_hub(live_deps, scenario)
