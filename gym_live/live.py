@@ -26,6 +26,7 @@ from gym_live.services.live_view import load_views
 
 logger = logging.getLogger(__name__)
 SEEN_EVENT_IDS = 10_000
+RESUBSCRIBE_SECONDS = 1.0
 
 
 DASHBOARD, KIOSK = "dashboard", "kiosk"
@@ -123,11 +124,21 @@ class LiveHub:
                 if not changed:
                     continue
                 changed["updated_at"] = values["updated_at"] = self.deps.clock().isoformat()
+                try:
+                    await self._send_change(key, changed, values)
+                except Exception:  # the view is not stored, so the next round sends it again
+                    logger.exception("broadcast for location %s failed", key)
+                    continue
                 self.views[key] = values
-                if self._fanout is not None:
-                    await self._fanout.send(room_for(key), DASHBOARD, changed)
-                    if any(name in changed for name in KIOSK_VALUES):
-                        await self._fanout.send(kiosks_room(key), KIOSK, _for_kiosks(values))
+
+    async def _send_change(
+        self, key: int, changed: DashboardValues, values: DashboardValues
+    ) -> None:
+        if self._fanout is None:
+            return
+        await self._fanout.send(room_for(key), DASHBOARD, changed)
+        if any(name in changed for name in KIOSK_VALUES):
+            await self._fanout.send(kiosks_room(key), KIOSK, _for_kiosks(values))
 
     async def join(self, sid: str, location_id: int) -> None:
         """Add a socket to its location's room and send it the view as it is now."""
@@ -172,12 +183,22 @@ class LiveHub:
         return True
 
     async def relay(self) -> None:
-        """Apply every bus event; a gap (None) means resync everything from the database."""
-        async for event in self.deps.bus.subscribe():
-            if event is None:
-                await _logged(self.refresh())
-            elif self.is_new(event.id):
-                await _logged(self.refresh(event.location_id))
+        """Apply every bus event; a gap (None) means resync everything from the database.
+
+        A subscription that breaks is logged and opened again, after a resync, so live
+        updates never stop for the life of the process.
+        """
+        while True:
+            try:
+                async for event in self.deps.bus.subscribe():
+                    if event is None:
+                        await _logged(self.refresh())
+                    elif self.is_new(event.id):
+                        await _logged(self.refresh(event.location_id))
+            except Exception:
+                logger.exception("event bus subscription failed; resubscribing")
+            await asyncio.sleep(RESUBSCRIBE_SECONDS)
+            await _logged(self.refresh())
 
     async def reconcile_forever(self) -> None:
         while True:

@@ -86,20 +86,15 @@ def scan_area() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.cond(
-                KioskState.pin_for != "",
-                rx.heading(
-                    "Hi ",
-                    KioskState.pin_for,
-                    " \u2014 enter your PIN",
-                    size="6",
-                    id="kiosk-pin-prompt",
-                ),
+                KioskState.asking_pin,
+                # No name: a card number alone must not tell anyone whose card it is.
+                rx.heading("Enter your PIN", size="6", id="kiosk-pin-prompt"),
             ),
             rx.input(
                 name="code",
                 id="kiosk-code",
-                type=rx.cond(KioskState.pin_for != "", "password", "text"),
-                placeholder=rx.cond(KioskState.pin_for != "", "PIN", "Scan card or type number"),
+                type=rx.cond(KioskState.asking_pin, "password", "text"),
+                placeholder=rx.cond(KioskState.asking_pin, "PIN", "Scan card or type number"),
                 auto_focus=True,
                 max_length=MAX_CODE_LENGTH,
                 auto_complete="off",

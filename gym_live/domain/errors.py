@@ -68,10 +68,6 @@ class PinRequired(GymLiveError):
 
     code = "pin_required"
 
-    def __init__(self, message: str, *, first_name: str) -> None:
-        super().__init__(message)
-        self.first_name = first_name
-
 
 class AlreadyCheckedIn(GymLiveError):
     """A repeated scan (or a staff check-in) of someone already inside: nothing changes."""

@@ -75,11 +75,16 @@ def validate_full_name(raw: str) -> str:
     return name
 
 
-PIN_LENGTHS = range(4, 9)
+# Shorter than any card number, so a card scanned at a PIN prompt is never taken for a PIN.
+PIN_LENGTHS = range(4, 7)
 
 
 def validate_pin(pin: str) -> str:
-    """A PIN is 4 to 8 digits; raise InvalidInput otherwise."""
+    """A PIN is 4 to 6 digits; raise InvalidInput otherwise."""
     if not (pin.isascii() and pin.isdigit() and len(pin) in PIN_LENGTHS):
-        raise InvalidInput("A PIN is 4 to 8 digits.")
+        raise InvalidInput("A PIN is 4 to 6 digits.")
     return pin
+
+
+def looks_like_pin(typed: str) -> bool:
+    return typed.isascii() and typed.isdigit() and len(typed) in PIN_LENGTHS

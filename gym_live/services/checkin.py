@@ -154,7 +154,7 @@ def _scan(txn: _Txn, member: MemberSnapshot, visit: OpenVisit | None) -> Checkin
 def _check_pin(txn: _Txn, member: MemberSnapshot) -> None:
     """Members who set a PIN are let in only with it (checking out needs none)."""
     if txn.door.pin is None:
-        raise PinRequired("Enter your PIN.", first_name=member.first_name)
+        raise PinRequired("Enter your PIN.")
     row = txn.session.get(Member, uuid.UUID(member.id))
     if row is None or row.pin_hash is None or not verify_secret(txn.door.pin, row.pin_hash):
         raise WrongPin("That PIN is not right.")
@@ -205,7 +205,7 @@ def _close(
     reason: CheckoutReason,
     at: datetime | None = None,
 ) -> CheckinResult:
-    out_at = at or txn.now
+    out_at = max(at or txn.now, visit.checked_in_at)  # another instance's clock may run ahead
     closed = txn.session.execute(
         sa.update(Visit)
         .where(Visit.id == visit.id, Visit.checked_out_at.is_(None))

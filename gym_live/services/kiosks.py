@@ -73,11 +73,13 @@ def pair(typed_code: str, *, deps: Deps) -> tuple[KioskInfo, str]:
     now = deps.clock()
     with write_session(deps.engine) as session:
         kiosk = session.exec(
-            select(Kiosk).where(
+            select(Kiosk)
+            .where(
                 Kiosk.pairing_code_hash == digest,
                 Kiosk.pairing_expires_at > now,
                 Kiosk.revoked_at.is_(None),
             )
+            .with_for_update()  # two tablets typing one code at once: one wins
         ).first()
         if kiosk is None:
             raise InvalidInput("That pairing code is not valid or has expired.")

@@ -14,7 +14,7 @@ from gym_live.domain.errors import (
     ScanRefused,
 )
 from gym_live.domain.kiosks import COOLDOWN
-from gym_live.domain.members import MAX_CODE_LENGTH
+from gym_live.domain.members import MAX_CODE_LENGTH, looks_like_pin
 from gym_live.live import get_hub
 from gym_live.presentation import stay_text
 from gym_live.services import kiosks
@@ -48,7 +48,7 @@ class KioskState(rx.State):
     title: str = ""
     detail: str = ""
     shown: int = 0
-    pin_for: str = ""
+    asking_pin: bool = False
     _pending_code: str = ""
 
     @rx.event
@@ -77,15 +77,17 @@ class KioskState(rx.State):
     @rx.event
     async def scan(self, form: dict[str, str]):  # noqa: ANN201  (a sound, then back to idle)
         typed = str(form.get("code", ""))[: MAX_CODE_LENGTH + 1]
-        # While a PIN is asked for, what is typed is the PIN for the card scanned before.
-        code, pin = (self._pending_code, typed) if self._pending_code else (typed, None)
-        self._pending_code, self.pin_for = "", ""
+        # While a PIN is asked for, PIN-shaped input is the PIN for the card scanned before;
+        # anything else (the next member's card) is a new scan.
+        answering = self._pending_code and looks_like_pin(typed)
+        code, pin = (self._pending_code, typed) if answering else (typed, None)
+        self._pending_code, self.asking_pin = "", False
         try:
             answer = await asyncio.to_thread(
                 kiosks.kiosk_scan, self.device_token, code, pin=pin, deps=app_deps()
             )
-        except PinRequired as exc:
-            self._pending_code, self.pin_for = code, exc.first_name
+        except PinRequired:
+            self._pending_code, self.asking_pin = code, True
             self._show("idle", "", "")
             return KioskState.back_to_idle(self.shown)
         except KioskNotPaired:
@@ -148,12 +150,12 @@ class KioskState(rx.State):
             hold = RESULT_SECONDS
             if self.screen == "cooldown":
                 hold = COOLDOWN_SECONDS
-            elif self.pin_for:
+            elif self.asking_pin:
                 hold = PIN_SECONDS
         await asyncio.sleep(hold)
         async with self:
             if self.shown == shown:
-                self.screen, self.pin_for, self._pending_code = "idle", "", ""
+                self.screen, self.asking_pin, self._pending_code = "idle", False, ""
 
 
 def _unbroken(text: str) -> str:

@@ -190,12 +190,14 @@ def test_odd_input_never_breaks_the_page(kiosk, names) -> None:
 
 def test_a_pin_keypad_follows_for_members_with_a_pin(kiosk, names) -> None:
     wedge(kiosk, "10000038")
-    expect(kiosk.locator("#kiosk-pin-prompt")).to_have_text(
-        f"Hi {names['10000038']} — enter your PIN"
-    )
+    expect(kiosk.locator("#kiosk-pin-prompt")).to_have_text("Enter your PIN")  # no name
     expect(kiosk.locator("#kiosk-code")).to_have_attribute("type", "password")
     keypad(kiosk, "1357")
     answer(kiosk, "denied", "Please see the front desk", "That PIN is not right.")
+    wedge(kiosk, "10000038")
+    expect(kiosk.locator("#kiosk-pin-prompt")).to_be_visible()
+    wedge(kiosk, "10000026")  # someone else's card at the prompt: a new scan, not a PIN
+    answer(kiosk, "welcome", f"Welcome, {names['10000026']}!")
     wedge(kiosk, "10000038")
     expect(kiosk.locator("#kiosk-pin-prompt")).to_be_visible()
     keypad(kiosk, "2468")

@@ -97,9 +97,8 @@ def test_a_member_with_a_pin_needs_it_to_check_in_but_not_out(
     with deps.engine.connect() as conn:
         stored = conn.execute(sa.select(Member.pin_hash)).scalars().all()
     assert all(h is None or (h.startswith("$argon2id$") and "2468" not in h) for h in stored)
-    with pytest.raises(PinRequired) as asked:
+    with pytest.raises(PinRequired):
         kiosks.kiosk_scan(paired, "10000001", deps=deps)
-    assert asked.value.first_name == "Anna"
     assert count(deps, DeniedAttempt) == 0  # asking for a PIN is not a refusal
     with pytest.raises(WrongPin):
         kiosks.kiosk_scan(paired, "10000001", pin="1357", deps=deps)
@@ -112,8 +111,8 @@ def test_a_member_with_a_pin_needs_it_to_check_in_but_not_out(
 
 
 def test_pins_are_validated_and_can_be_removed(deps: Deps, paired: str) -> None:
-    for bad in ("12", "123456789", "12a4", "١٢٣٤"):
-        with pytest.raises(InvalidInput, match="4 to 8 digits"):
+    for bad in ("12", "1234567", "12a4", "١٢٣٤"):
+        with pytest.raises(InvalidInput, match="4 to 6 digits"):
             members.set_pin("10000001", bad, deps=deps)
     members.set_pin("10000001", "2468", deps=deps)
     assert not members.set_pin("10000001", None, deps=deps).has_pin

@@ -200,3 +200,53 @@ def test_a_tab_that_switches_location_leaves_the_old_room(live_deps: Deps) -> No
         assert fanout.sent[-1] == ("sid-1", hub.current(harbour)[1])
 
     run_hub(live_deps, scenario)
+
+
+def test_a_failed_broadcast_is_sent_again_at_the_next_refresh(live_deps: Deps) -> None:
+    class FailsOnce(RecordingFanout):
+        failed = False
+
+        async def send(self, to: str, audience: str, values: DashboardValues) -> None:
+            if not self.failed and to == room_for(1):
+                self.failed = True
+                raise ConnectionError("socket gone")
+            await super().send(to, audience, values)
+
+    hub, fanout = LiveHub(live_deps), FailsOnce()
+    hub._fanout = fanout
+    checkin.scan("10000000", source=Source.KIOSK, deps=live_deps)
+
+    async def main() -> None:
+        await hub.refresh()  # the broadcast fails: nothing is taken as shown
+        assert hub.current() is None
+        await hub.refresh()  # so the next round sends it
+
+    asyncio.run(main())
+    assert fanout.failed and [v["inside_now"] for _, v in fanout.sent] == [1]
+
+
+def test_the_relay_resubscribes_after_the_bus_breaks(live_deps: Deps) -> None:
+    class BreaksOnce(MemoryBus):
+        broke = False
+
+        async def subscribe(self):
+            if not self.broke:
+                self.broke = True
+                raise RuntimeError("subscription lost")
+            async for event in super().subscribe():
+                yield event
+
+    bus = BreaksOnce()
+    deps = replace(
+        live_deps,
+        bus=bus,
+        settings=replace(live_deps.settings, reconcile_interval=timedelta(seconds=300)),
+    )
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        await wait_for(lambda: bus.broke)
+        await asyncio.sleep(1.2)  # the relay waits a moment, resyncs and subscribes again
+        await asyncio.to_thread(checkin.scan, "10000001", source=Source.KIOSK, deps=deps)
+        await wait_for(lambda: hub.current()[1]["inside_now"] == 1)
+
+    run_hub(deps, scenario)
