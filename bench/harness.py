@@ -11,27 +11,22 @@ import contextlib
 import json
 import os
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from gym_live.adapters.db import build_engine
 from gym_live.models import Location, Member, Visit
+from tests.servers import PROJECT_ROOT, ProdServer, app_environment
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
-START_TIMEOUT = 420.0
 MEMBERS = 50_000
 FIRST_CODE = 20_000_001
 # Capacity high enough that the gym is never "full" during a run.
@@ -47,14 +42,6 @@ def member_code(index: int) -> str:
     return str(FIRST_CODE + index)
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def raise_open_files(wanted: int = 16_384) -> int:
     """Hundreds of sockets in one process need more descriptors than the default 1,024."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -64,10 +51,10 @@ def raise_open_files(wanted: int = 16_384) -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def gym(database_url: str, *args: str) -> dict[str, Any]:
-    """Run the operator CLI as an operator would, with --json; raise on failure."""
+def _cli(database_url: str, *args: str) -> str:
+    """Run the operator CLI as an operator would; raise with its output on failure."""
     done = subprocess.run(
-        [sys.executable, "-m", "gym_live", *args, "--json"],
+        [sys.executable, "-m", "gym_live", *args],
         env={**os.environ, "DATABASE_URL": database_url},
         capture_output=True,
         text=True,
@@ -76,20 +63,16 @@ def gym(database_url: str, *args: str) -> dict[str, Any]:
     )
     if done.returncode != 0:
         raise RuntimeError(f"gym_live {' '.join(args)} failed: {done.stdout} {done.stderr}")
-    return json.loads(done.stdout)
+    return done.stdout
+
+
+def gym(database_url: str, *args: str) -> dict[str, Any]:
+    """A CLI command's --json answer."""
+    return json.loads(_cli(database_url, *args, "--json"))
 
 
 def migrate(database_url: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "gym_live", "migrate"],
-        env={**os.environ, "DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=PROJECT_ROOT,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"migrate failed: {done.stderr}")
+    _cli(database_url, "migrate")
 
 
 def seed_chain(database_url: str, *, members: int = MEMBERS) -> dict[str, int]:
@@ -193,83 +176,16 @@ def command_line(pid: int) -> str:
         return ""
 
 
-@dataclass
-class BenchApp:
-    """`reflex run --env prod` on a seeded temp database; stop() ends its process group."""
+class BenchApp(ProdServer):
+    """The app in production mode on a seeded temp database (tests.servers.ProdServer)."""
 
-    workdir: Path
-    settings: dict[str, str] = field(default_factory=dict)
-    port: int = field(default_factory=free_port)
-    _proc: subprocess.Popen[bytes] | None = None
-    _log: IO[str] | None = None
-
-    @property
-    def database_url(self) -> str:
-        return f"sqlite:///{self.workdir / 'bench.db'}"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def log_path(self) -> Path:
-        return self.workdir / "reflex.log"
-
-    def env(self) -> dict[str, str]:
-        tools = PROJECT_ROOT / ".tools/node_modules/.bin"
-        return {
-            **os.environ,
-            "DATABASE_URL": self.database_url,
-            "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
-            "REFLEX_USE_NPM": "1",
-            "REFLEX_TELEMETRY_ENABLED": "false",
-            "REFLEX_CHECK_LATEST_VERSION": "0",
-            **self.settings,
-        }
-
-    def start(self) -> float:
-        """Start and wait until / and /ping answer; returns the seconds it took."""
-        began = time.monotonic()
-        self._log = open(self.log_path, "a")  # noqa: SIM115  (closed in stop)
-        reflex = Path(sys.executable).with_name("reflex")
-        port = str(self.port)
-        self._proc = subprocess.Popen(
-            [str(reflex), "run", "--env", "prod", "--frontend-port", port, "--backend-port", port],
-            cwd=PROJECT_ROOT,
-            env=self.env(),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = began + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                self.stop()
-                raise RuntimeError(f"reflex exited:\n{self.log_path.read_text()[-3000:]}")
-            if _answers(self.url + "/ping") and _answers(self.url + "/"):
-                return time.monotonic() - began
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"the app did not start:\n{self.log_path.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        if self._proc is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._proc.pid, signal.SIGTERM)
-                try:
-                    self._proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(self._proc.pid, signal.SIGKILL)
-                    self._proc.wait(10)
-            self._proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+    def __init__(self, workdir: Path, settings: dict[str, str]) -> None:
+        self.database_url = f"sqlite:///{workdir / 'bench.db'}"
+        super().__init__(app_environment(self.database_url, **settings), workdir / "reflex.log")
 
     def server_rss(self) -> dict[str, Any]:
         """RSS of the whole process tree, and of each process (MiB)."""
-        assert self._proc is not None
-        procs = {pid: rss_kib(pid) for pid in process_tree(self._proc.pid)}
+        procs = {pid: rss_kib(pid) for pid in process_tree(self.pid)}
         return {
             "total_mib": round(sum(procs.values()) / 1024, 1),
             "processes": [
@@ -278,20 +194,8 @@ class BenchApp:
             ],
         }
 
-    def server_pids(self) -> list[int]:
-        assert self._proc is not None
-        return process_tree(self._proc.pid)
-
     def pairing_code(self, location: str = "Downtown") -> str:
         return gym(self.database_url, "kiosk", "add", "--location", location)["pairing_code"]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 # The rescan window is a guard against double reads; the bench toggles one card quickly.

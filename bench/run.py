@@ -35,6 +35,7 @@ from bench.harness import (
     seed_chain,
     write_result,
 )
+from tests.servers import CHROMIUM_ARGS
 
 FANOUT_NS = (1, 10, 100, 500)
 SCANS = 120
@@ -323,14 +324,6 @@ WAIT_FOR_NUMBER = """() => {
   const el = document.querySelector('#stat-inside-now');
   return el && /\\d/.test(el.textContent) ? performance.now() : null;
 }"""
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def firstpaint(loads: int = FIRSTPAINT_LOADS) -> list[dict[str, Any]]:

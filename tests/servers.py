@@ -6,12 +6,16 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 
 def free_port() -> int:
@@ -97,3 +101,99 @@ def postgres_server() -> Iterator[str]:
         with contextlib.suppress(subprocess.CalledProcessError, FileNotFoundError):
             run([_pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
         shutil.rmtree(root, ignore_errors=True)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Debian's chromium as root on a machine with no internet (see the README).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+APP_START_TIMEOUT = 420.0
+
+
+def app_environment(database_url: str, **settings: str) -> dict[str, str]:
+    """What `make run` sets up: the app's database, settings and the Node 22 from .tools."""
+    tools = PROJECT_ROOT / ".tools/node_modules/.bin"
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        **settings,
+        "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}",
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "0",
+    }
+
+
+class ProdServer:
+    """`reflex run --env prod` on one free port, in its own process group; restartable."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env, self.log_path = env, log_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[str] | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self._proc is not None, "the server is not running"
+        return self._proc.pid
+
+    def start(self) -> float:
+        """Start, and wait until the page and /ping answer; returns the seconds it took.
+
+        Raises:
+            RuntimeError: reflex exited or did not answer in time (with the log's tail).
+        """
+        began = time.monotonic()
+        self._log = open(self.log_path, "a")  # noqa: SIM115  (closed in stop)
+        reflex, port = Path(sys.executable).with_name("reflex"), str(self.port)
+        self._proc = subprocess.Popen(
+            [str(reflex), "run", "--env", "prod", "--frontend-port", port, "--backend-port", port],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_until(self._started, timeout=APP_START_TIMEOUT, what="the app")
+        except RuntimeError as exc:
+            self.stop()
+            raise RuntimeError(f"{exc}:\n{self.log_path.read_text()[-4000:]}") from None
+        return time.monotonic() - began
+
+    def stop(self) -> None:
+        """Stop reflex and the server processes it started (one process group)."""
+        if self._proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGTERM)
+                try:
+                    self._proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self._proc.pid, signal.SIGKILL)
+                    self._proc.wait(10)
+            self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def _started(self) -> bool:
+        assert self._proc is not None
+        if self._proc.poll() is not None:
+            raise RuntimeError(f"reflex run exited with {self._proc.returncode}")
+        return _answers_http(self.url + "/ping") and _answers_http(self.url + "/")
+
+
+def _answers_http(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False

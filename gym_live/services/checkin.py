@@ -23,7 +23,6 @@ from gym_live.domain.checkin import (
 )
 from gym_live.domain.errors import (
     Conflict,
-    InvalidCode,
     PinRequired,
     ScanRefused,
     UnknownCode,
@@ -118,11 +117,12 @@ def _run(
             with write_session(deps.engine) as session:
                 where = resolve_location(session, location, lock=True)
                 txn = _Txn(session, where, deps, source, deps.clock(), [], door or Door())
+                member: MemberSnapshot | None = None  # unknown until the code is looked up
                 try:
                     member = _member(txn, code)
                     result = step(txn, member, _open_visit(session, member.id))
                 except ScanRefused as refusal:
-                    _record_denial(txn, code, refusal)
+                    _record_denial(txn, code, member, refusal)
                     session.commit()
                     _publish(deps, txn.events)
                     raise
@@ -260,15 +260,14 @@ def _last_checkout(session: Session, member_id: str) -> datetime | None:
     return session.scalar(query)
 
 
-def _record_denial(txn: _Txn, raw_code: str, refusal: ScanRefused) -> None:
-    member = None
-    if not isinstance(refusal, (InvalidCode, UnknownCode)):
-        member = find_by_code(txn.session, normalize_code(raw_code))
+def _record_denial(
+    txn: _Txn, raw_code: str, member: MemberSnapshot | None, refusal: ScanRefused
+) -> None:
     txn.session.add(
         DeniedAttempt(
             code_tried=printable_code(raw_code),
             location_id=txn.location.id,
-            member_id=member.id if member else None,
+            member_id=uuid.UUID(member.id) if member else None,
             kiosk_id=txn.door.kiosk_id,
             reason=refusal.code,
             at=txn.now,
@@ -278,7 +277,7 @@ def _record_denial(txn: _Txn, raw_code: str, refusal: ScanRefused) -> None:
         _event(
             txn,
             EventKind.DENIED,
-            to_snapshot(member) if member else None,
+            member,
             reason=refusal.code,
         )
     )
