@@ -1,9 +1,10 @@
 """The instance's live view of every location, kept current and pushed to open dashboards.
 
 One `LiveHub` per process. It loads each location's numbers from the database, re-reads
-them when a bus event says something changed (once per event per instance, however many
-dashboards are open) and every reconcile interval (to catch changes made outside the app),
-and broadcasts only the values that changed, once, to the room of that location's sockets.
+them when a bus event says something changed (once per burst of events per instance, however
+many dashboards are open) and every reconcile interval (to catch changes made outside the
+app), and broadcasts only the values that changed, once, to the room of that location's
+sockets: after an event, the numbers first (a frame of a few hundred bytes), then the rows.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import logging
 from collections import OrderedDict
 from typing import Any, Protocol
 
+from engineio import packet as eio_packet
 from reflex.state import StateUpdate
 from reflex_base.constants import SocketEvent
 from reflex_base.constants.state import FIELD_MARKER
+from socketio import packet as sio_packet
 
-from gym_live.presentation import DashboardValues, dashboard_values
+from gym_live.presentation import LIST_VALUES, DashboardValues, dashboard_values
 from gym_live.services import kiosks, sweep
 from gym_live.services.deps import Deps, app_deps
 from gym_live.services.live_view import load_views
@@ -47,7 +50,7 @@ class ReflexFanout:
     """One packet per change, in Reflex's own delta format, to every socket of a room.
 
     Reflex's per-client updates cost one state load and one delta per dashboard; a room
-    broadcast computes the delta once and python-socketio encodes it once for all.
+    broadcast computes the delta once and encodes it once for all.
     """
 
     def __init__(self, app: Any, states: dict[str, type[Any]]) -> None:
@@ -57,7 +60,22 @@ class ReflexFanout:
     async def send(self, to: str, audience: str, values: DashboardValues) -> None:
         fields = {name + FIELD_MARKER: value for name, value in values.items()}
         delta = {self._state_names[audience]: fields}
-        await self._namespace.emit(str(SocketEvent.EVENT), StateUpdate(delta=delta), to=to)
+        await self._deliver(to, [str(SocketEvent.EVENT), StateUpdate(delta=delta)])
+
+    async def _deliver(self, to: str, data: list[Any]) -> None:
+        """Encode once, then queue the same engine.io packet on each socket of `to` in turn.
+
+        What python-socketio's `emit` does, without its task per recipient: at hundreds of
+        sockets per change, creating and awaiting those tasks cost more than the sending.
+        Each socket's own queue keeps its packets in order, as with `emit`.
+        """
+        server, namespace = self._namespace.server, self._namespace.namespace
+        encoded = server.packet_class(sio_packet.EVENT, namespace=namespace, data=data).encode()
+        frame = eio_packet.Packet(eio_packet.MESSAGE, encoded)
+        for _, eio_sid in server.manager.get_participants(namespace, to):
+            socket = server.eio.sockets.get(eio_sid)
+            if socket is not None and not socket.closed:
+                await socket.send(frame)
 
     async def enter(self, sid: str, room: str) -> None:
         """Join `room`, leaving any other room of its kind (a tab shows one location)."""
@@ -91,9 +109,12 @@ class LiveHub:
         # Joins and broadcasts are serialised so a joining socket never misses a change.
         self._lock = asyncio.Lock()
         # Reads run concurrently; a read that began before the one already applied for a
-        # location is older than what dashboards show, and is dropped.
+        # location's numbers (or rows) is older than what dashboards show, and is dropped.
         self._reads = itertools.count(1)
-        self._applied: dict[int, int] = {}
+        self._applied: dict[tuple[int, bool], int] = {}
+        # Locations changed since the last refresh round (None: all of them).
+        self._due: set[int | None] = set()
+        self._wake = asyncio.Event()
 
     def current(self, location_id: int | None = None) -> tuple[int, DashboardValues] | None:
         """The view of a location (default: the first one), as last read from the database."""
@@ -111,25 +132,53 @@ class LiveHub:
         return [self.views[key]["location_name"] for key in sorted(self.views)]
 
     async def refresh(self, location_id: int | None = None) -> None:
-        """Re-read one location (or all) and broadcast what changed."""
+        """Re-read one location (or all) and broadcast what changed.
+
+        For one location its numbers go out first: they are what staff watch, and reading
+        them takes a few ms, against ~10 ms for the feed and "who is inside" rows.
+        """
+        if location_id is not None:
+            await self._refresh(location_id, lists=False)
+        await self._refresh(location_id, lists=True)
+
+    async def _refresh(self, location_id: int | None, *, lists: bool) -> None:
         ticket = next(self._reads)
-        fresh = await asyncio.to_thread(self._read, location_id)
+        fresh = await asyncio.to_thread(self._read, location_id, lists)
         async with self._lock:
             for key, values in fresh.items():
-                if self._applied.get(key, 0) > ticket:
-                    continue
-                self._applied[key] = ticket
+                newer = self._newer_than_shown(key, values, ticket)
                 old = self.views.get(key, {})
-                changed = {k: v for k, v in values.items() if old.get(k) != v}
+                changed = {k: v for k, v in newer.items() if old.get(k) != v}
                 if not changed:
                     continue
-                changed["updated_at"] = values["updated_at"] = self.deps.clock().isoformat()
+                changed["updated_at"] = newer["updated_at"] = self.deps.clock().isoformat()
+                view = old | newer
                 try:
-                    await self._send_change(key, changed, values)
+                    await self._send_change(key, changed, view)
                 except Exception:  # the view is not stored, so the next round sends it again
                     logger.exception("broadcast for location %s failed", key)
                     continue
-                self.views[key] = values
+                self.views[key] = view
+            await self._send_location_names()
+
+    async def _send_location_names(self) -> None:
+        """Every dashboard's picker lists the locations this instance knows, new ones too."""
+        names = self.location_names()
+        for key, view in self.views.items():
+            if view.get("locations") != names:
+                if self._fanout is not None:
+                    await self._fanout.send(room_for(key), DASHBOARD, {"locations": names})
+                view["locations"] = names
+
+    def _newer_than_shown(self, key: int, values: DashboardValues, ticket: int) -> DashboardValues:
+        """The part of a read (numbers, rows) that no later read has already applied."""
+        newer: DashboardValues = {}
+        for rows in (False, True):
+            part = {k: v for k, v in values.items() if (k in LIST_VALUES) == rows}
+            if part and self._applied.get((key, rows), 0) < ticket:
+                self._applied[key, rows] = ticket
+                newer |= part
+        return newer
 
     async def _send_change(
         self, key: int, changed: DashboardValues, values: DashboardValues
@@ -169,8 +218,8 @@ class LiveHub:
             await self._fanout.send(device_room(kiosk_id), KIOSK, {"paired": False})
         self._kiosks &= active
 
-    def _read(self, location_id: int | None) -> dict[int, DashboardValues]:
-        views = load_views(deps=self.deps, location_id=location_id)
+    def _read(self, location_id: int | None, lists: bool) -> dict[int, DashboardValues]:
+        views = load_views(deps=self.deps, location_id=location_id, lists=lists)
         return {key: dashboard_values(view) for key, view in views.items()}
 
     def is_new(self, event_id: str) -> bool:
@@ -182,6 +231,11 @@ class LiveHub:
             self._seen.popitem(last=False)
         return True
 
+    def mark_changed(self, location_id: int | None) -> None:
+        """Have the refresh loop re-read a location (None: all) at its next round."""
+        self._due.add(location_id)
+        self._wake.set()
+
     async def relay(self) -> None:
         """Apply every bus event; a gap (None) means resync everything from the database.
 
@@ -192,13 +246,27 @@ class LiveHub:
             try:
                 async for event in self.deps.bus.subscribe():
                     if event is None:
-                        await _logged(self.refresh())
+                        self.mark_changed(None)
                     elif self.is_new(event.id):
-                        await _logged(self.refresh(event.location_id))
+                        self.mark_changed(event.location_id)
             except Exception:
                 logger.exception("event bus subscription failed; resubscribing")
             await asyncio.sleep(RESUBSCRIBE_SECONDS)
-            await _logged(self.refresh())
+            self.mark_changed(None)
+
+    async def refresh_changed_forever(self) -> None:
+        """One refresh per location per round: events arriving during a round share the next.
+
+        At a few events a second each gets its own round; at a hundred, the database is
+        read once per round instead of once per event, so latency stays bounded by two
+        rounds rather than growing with the queue.
+        """
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            due, self._due = self._due, set()
+            for location_id in [None] if None in due else sorted(due, key=int):
+                await _logged(self.refresh(location_id))
 
     async def reconcile_forever(self) -> None:
         while True:
@@ -217,6 +285,7 @@ class LiveHub:
         await _logged(self.refresh())
         async with asyncio.TaskGroup() as group:
             group.create_task(self.relay())
+            group.create_task(self.refresh_changed_forever())
             group.create_task(self.reconcile_forever())
             group.create_task(self.sweep_forever())
 

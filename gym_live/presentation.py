@@ -9,6 +9,8 @@ from gym_live.domain.feed import FeedItem, FeedKind
 from gym_live.services.live_view import InsideNow, LocationView
 
 DashboardValues = dict[str, Any]
+# The rows of a dashboard: read and sent after its numbers, which are smaller and cheaper.
+LIST_VALUES = ("hourly", "feed", "inside")
 NO_STAY = "\u2013"  # an en dash: no completed visit today yet
 
 FEED_ACTIONS = {
@@ -70,9 +72,9 @@ def inside_row(row: InsideNow, zone: ZoneInfo) -> dict[str, str]:
 
 
 def dashboard_values(view: LocationView) -> DashboardValues:
-    """The page state's vars for one location, by name."""
-    stats, zone = view.stats, ZoneInfo(view.timezone)
-    return {
+    """The page state's vars for one location, by name (LIST_VALUES only if read)."""
+    stats = view.stats
+    values: DashboardValues = {
         "location_name": view.location_name,
         "inside_now": stats.inside_now,
         "checkins_today": stats.checkins_today,
@@ -80,6 +82,11 @@ def dashboard_values(view: LocationView) -> DashboardValues:
         "peak_today": stats.peak_today,
         "capacity": stats.capacity,
         "capacity_used_pct": stats.capacity_used_pct,
+    }
+    if view.feed is None or view.inside is None:
+        return values
+    zone = ZoneInfo(view.timezone)
+    return values | {
         "hourly": [
             {"hour": f"{hour:02d}", "checkins": count}
             for hour, count in enumerate(stats.hourly_checkins)

@@ -39,7 +39,6 @@ class LiveState(rx.State):
         for name, value in values.items():
             setattr(self, name, value)
         self.opened_at = hub.deps.clock().isoformat()
-        self.locations = hub.location_names()
         self.ready = True
         return LiveState.join_room
 

@@ -14,6 +14,7 @@ from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
 from gym_live.live import DASHBOARD, DashboardValues, LiveHub, room_for
+from gym_live.presentation import LIST_VALUES
 from gym_live.services import checkin
 from gym_live.services.deps import Deps
 from tests.conftest import FakeClock
@@ -74,18 +75,47 @@ def run_hub(deps: Deps, scenario) -> RecordingFanout:
     return fanout
 
 
-def test_a_check_in_is_broadcast_once_with_only_what_changed(live_deps: Deps) -> None:
+def test_a_check_in_is_broadcast_once_numbers_first_with_only_what_changed(
+    live_deps: Deps,
+) -> None:
     async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
         assert hub.current()[1]["inside_now"] == 0
         fanout.sent.clear()
         await asyncio.to_thread(checkin.scan, "10000000", source=Source.KIOSK, deps=live_deps)
-        await wait_for(lambda: fanout.sent)
+        await wait_for(lambda: len(fanout.sent) >= 2)
         await asyncio.sleep(0.3)  # a reconcile round later: nothing new to send
-        room, values = fanout.sent[0]
-        assert room == room_for(1)
-        assert values["inside_now"] == 1 and values["checkins_today"] == 1
-        assert "location_name" not in values and "capacity" not in values
-        assert len(fanout.sent) == 1
+        assert len(fanout.sent) == 2
+        (room, numbers), (rows_room, rows) = fanout.sent
+        assert room == rows_room == room_for(1)
+        assert numbers["inside_now"] == 1 and numbers["checkins_today"] == 1
+        assert not set(numbers) & {"location_name", "capacity", *LIST_VALUES}
+        assert set(rows) == {*LIST_VALUES, "updated_at"}
+        assert rows["feed"][0]["name"] == "Member 0" and len(rows["inside"]) == 1
+        assert hub.current()[1]["feed"] == rows["feed"]
+
+    run_hub(live_deps, scenario)
+
+
+def test_a_burst_of_events_is_read_in_a_few_rounds_not_one_per_event(live_deps: Deps) -> None:
+    for i in range(3, 40):
+        member(live_deps, f"1000{i:04d}", f"Member {i}")
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        reads = 0
+        real_read = hub._read
+
+        def counting_read(location_id: int | None, lists: bool) -> dict[int, DashboardValues]:
+            nonlocal reads
+            reads += 1
+            return real_read(location_id, lists)
+
+        hub._read = counting_read  # type: ignore[method-assign]
+        codes = [f"1000{i:04d}" for i in range(3, 40)]
+        for code in codes:  # 37 events on the bus before the relay gets to run
+            checkin.scan(code, source=Source.KIOSK, deps=live_deps)
+        await wait_for(lambda: hub.current()[1]["inside_now"] == len(codes))
+        assert reads <= 4  # one round (numbers, rows), or two if the first began early
+        assert any(v.get("inside_now") == len(codes) for _, v in fanout.sent)
 
     run_hub(live_deps, scenario)
 
@@ -163,13 +193,13 @@ def test_a_read_that_began_earlier_never_overwrites_a_newer_view(live_deps: Deps
     slow_read_started, release_slow_read = threading.Event(), threading.Event()
     real_read = hub._read
 
-    def read(location_id: int | None):
+    def read(location_id: int | None, lists: bool):
         if location_id is None:  # the reconcile: read now, finish late
-            values = real_read(location_id)
+            values = real_read(location_id, lists)
             slow_read_started.set()
             release_slow_read.wait(5)
             return values
-        return real_read(location_id)
+        return real_read(location_id, lists)
 
     hub._read = read  # type: ignore[method-assign]
 
@@ -184,7 +214,9 @@ def test_a_read_that_began_earlier_never_overwrites_a_newer_view(live_deps: Deps
 
     asyncio.run(main())
     assert hub.current(1)[1]["inside_now"] == 1
+    assert len(hub.current(1)[1]["inside"]) == 1
     assert [v["inside_now"] for _, v in fanout.sent if "inside_now" in v] == [1]
+    assert [len(v["inside"]) for _, v in fanout.sent if "inside" in v] == [1]
 
 
 def test_a_tab_that_switches_location_leaves_the_old_room(live_deps: Deps) -> None:
@@ -198,6 +230,17 @@ def test_a_tab_that_switches_location_leaves_the_old_room(live_deps: Deps) -> No
         await hub.join("sid-1", harbour)
         assert fanout.rooms == {room_for(1): set(), room_for(harbour): {"sid-1"}}
         assert fanout.sent[-1] == ("sid-1", hub.current(harbour)[1])
+
+    run_hub(live_deps, scenario)
+
+
+def test_a_new_location_reaches_the_picker_of_every_open_dashboard(live_deps: Deps) -> None:
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        assert hub.current(1)[1]["locations"] == ["Downtown"]
+        await asyncio.to_thread(gym, live_deps, name="Harbour")
+        await wait_for(lambda: hub.location_names() == ["Downtown", "Harbour"])  # reconciled
+        await wait_for(lambda: (room_for(1), {"locations": ["Downtown", "Harbour"]}) in fanout.sent)
+        assert hub.current(1)[1]["locations"] == hub.current(2)[1]["locations"]
 
     run_hub(live_deps, scenario)
 
@@ -222,7 +265,7 @@ def test_a_failed_broadcast_is_sent_again_at_the_next_refresh(live_deps: Deps) -
         await hub.refresh()  # so the next round sends it
 
     asyncio.run(main())
-    assert fanout.failed and [v["inside_now"] for _, v in fanout.sent] == [1]
+    assert fanout.failed and [v["inside_now"] for _, v in fanout.sent if "inside_now" in v] == [1]
 
 
 def test_the_relay_resubscribes_after_the_bus_breaks(live_deps: Deps) -> None:
