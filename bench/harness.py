@@ -160,9 +160,23 @@ def process_tree(root: int) -> list[int]:
 
 
 def rss_kib(pid: int) -> int:
+    return _kib(f"/proc/{pid}/status", "VmRSS:")
+
+
+def pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages split between the processes sharing them.
+
+    Reflex forks its workers from a supervisor that has already imported the app, so much
+    of a worker's RSS is the supervisor's pages; summing RSS counts them twice, summing
+    PSS counts them once.
+    """
+    return _kib(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def _kib(path: str, key: str) -> int:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -184,13 +198,20 @@ class BenchApp(ProdServer):
         super().__init__(app_environment(self.database_url, **settings), workdir / "reflex.log")
 
     def server_rss(self) -> dict[str, Any]:
-        """RSS of the whole process tree, and of each process (MiB)."""
-        procs = {pid: rss_kib(pid) for pid in process_tree(self.pid)}
+        """Memory of the whole process tree (RSS summed, and PSS), and of each process (MiB)."""
+        pids = sorted(process_tree(self.pid))
+        rss, pss = {pid: rss_kib(pid) for pid in pids}, {pid: pss_kib(pid) for pid in pids}
         return {
-            "total_mib": round(sum(procs.values()) / 1024, 1),
+            "total_mib": round(sum(rss.values()) / 1024, 1),
+            "pss_total_mib": round(sum(pss.values()) / 1024, 1),
             "processes": [
-                {"pid": pid, "rss_mib": round(kib / 1024, 1), "cmd": command_line(pid)}
-                for pid, kib in sorted(procs.items())
+                {
+                    "pid": pid,
+                    "rss_mib": round(rss[pid] / 1024, 1),
+                    "pss_mib": round(pss[pid] / 1024, 1),
+                    "cmd": command_line(pid),
+                }
+                for pid in pids
             ],
         }
 

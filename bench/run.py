@@ -20,7 +20,9 @@ from typing import Any
 
 import aiohttp
 
+from bench import browsers, load
 from bench.clients import Kiosk, Tab, open_dashboards
+from bench.figures import line, summary
 from bench.harness import (
     LOCATIONS,
     RESULTS,
@@ -50,41 +52,17 @@ FIRST_LOCATION = LOCATIONS[0][0]
 # The kiosk toggles one card that nothing else touches.
 KIOSK_CARD = member_code(100)
 INSIDE_NOW = re.compile(r'"inside_now_rx_state_":(\d+)')
-
-
-def summary(samples: Sequence[float]) -> dict[str, Any]:
-    """p50/p95/p99/max in ms (nearest rank), with the sample count."""
-    if not samples:
-        return {"n": 0}
-    ordered = sorted(samples)
-
-    def rank(p: float) -> float:
-        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
-
-    return {
-        "n": len(ordered),
-        "p50_ms": round(rank(50) * 1000, 1),
-        "p95_ms": round(rank(95) * 1000, 1),
-        "p99_ms": round(rank(99) * 1000, 1),
-        "max_ms": round(ordered[-1] * 1000, 1),
-    }
-
-
-def line(label: str, s: dict[str, Any]) -> str:
-    if not s.get("n"):
-        return f"  {label}: no samples"
-    return (
-        f"  {label}: p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  p99 {s['p99_ms']} ms"
-        f"  max {s['max_ms']} ms  (n={s['n']})"
-    )
+FEED = '"feed_rx_state_":'
 
 
 class Arrivals:
-    """Per scan: when each dashboard first saw inside_now change after the scan was sent."""
+    """Per scan: when each dashboard first saw inside_now change after the scan was sent,
+    and when the new feed rows (a second, larger frame) arrived."""
 
     def __init__(self) -> None:
         self.sent = 0.0
         self.times: dict[int, float] = {}
+        self.feed_times: dict[int, float] = {}
         self.values: dict[int, int] = {}
         self.frame_bytes = 0
         self.expected = 0
@@ -92,27 +70,28 @@ class Arrivals:
 
     def start(self, expected: int) -> None:
         self.sent, self.expected = time.perf_counter(), expected
-        self.times, self.values = {}, {}
+        self.times, self.values, self.feed_times = {}, {}, {}
         self.all_in.clear()
 
     def recorder(self, index: int) -> Callable[[float, str], None]:
         def on_frame(at: float, frame: str) -> None:
-            if self.sent == 0.0 or index in self.times or at < self.sent:
+            if self.sent == 0.0 or at < self.sent:
                 return
-            found = INSIDE_NOW.search(frame)
-            if found is None:
-                return
-            self.times[index] = at
-            self.values[index] = int(found.group(1))
-            self.frame_bytes = len(frame)
-            if len(self.times) >= self.expected:
+            if index not in self.feed_times and FEED in frame:
+                self.feed_times[index] = at
+            found = None if index in self.times else INSIDE_NOW.search(frame)
+            if found is not None:
+                self.times[index] = at
+                self.values[index] = int(found.group(1))
+                self.frame_bytes = len(frame)
+            if len(self.times) >= self.expected and len(self.feed_times) >= self.expected:
                 self.all_in.set()
 
         return on_frame
 
 
 async def scan_round(kiosk: Kiosk, arrivals: Arrivals, dashboards: int) -> dict[str, Any]:
-    """One scan; waits until every dashboard has its delta (or SCAN_TIMEOUT)."""
+    """One scan; waits until every dashboard has its numbers and rows (or SCAN_TIMEOUT)."""
     arrivals.start(dashboards)
     answered: list[float] = []
     answer = await kiosk.scan(KIOSK_CARD)
@@ -125,6 +104,7 @@ async def scan_round(kiosk: Kiosk, arrivals: Arrivals, dashboards: int) -> dict[
     return {
         "stale": sum(value != truth for value in arrivals.values.values()),
         "latencies": [t - arrivals.sent for t in arrivals.times.values()],
+        "feed_latencies": [t - arrivals.sent for t in arrivals.feed_times.values()],
         "missed": dashboards - len(arrivals.times),
         "values": set(arrivals.values.values()),
         "kiosk_s": answered[0] - arrivals.sent if answered else None,
@@ -150,11 +130,13 @@ async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, A
                 for _ in range(WARMUP_SCANS):
                     await scan_round(kiosk, arrivals, n)
                 latencies: list[float] = []
+                feed_latencies: list[float] = []
                 kiosk_times: list[float] = []
                 missed, stale, screens, sizes = 0, 0, {}, []
                 for _ in range(scans):
                     done = await scan_round(kiosk, arrivals, n)
                     latencies += done["latencies"]
+                    feed_latencies += done["feed_latencies"]
                     missed += done["missed"]
                     stale += done["stale"]
                     sizes.append(done["frame_bytes"])
@@ -166,15 +148,17 @@ async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, A
                     "dashboards": n,
                     "scans": scans,
                     "scan_to_dashboard": summary(latencies),
+                    "scan_to_feed_row": summary(feed_latencies),
                     "kiosk_answer": summary(kiosk_times),
                     "missed_deliveries": missed,
                     "stale_values": stale,
                     "kiosk_screens": screens,
                     "delta_frame_bytes_median": statistics.median(sizes),
-                    "server_rss": app.server_rss()["total_mib"],
+                    "server_pss_mib": app.server_rss()["pss_total_mib"],
                 }
                 results[str(n)] = result
                 print(line(f"N={n} scan->dashboard", result["scan_to_dashboard"]))
+                print(line(f"N={n} scan->feed row", result["scan_to_feed_row"]))
                 print(line(f"N={n} kiosk answer", result["kiosk_answer"]))
                 print(
                     f"  N={n} missed {missed}, stale {stale}, screens {screens}, delta frame "
@@ -243,14 +227,16 @@ async def memory_on(app: BenchApp, steps: Sequence[int]) -> list[dict[str, Any]]
                     {
                         "dashboards": n,
                         "connect_s": round(took, 1),
-                        "tree_total_mib": rss["total_mib"],
+                        "tree_pss_mib": rss["pss_total_mib"],
+                        "tree_rss_sum_mib": rss["total_mib"],
                         "largest_process_mib": worker,
                         "processes": rss["processes"],
                     }
                 )
                 print(
-                    f"  {n:>5} dashboards: process tree {rss['total_mib']} MiB, serving "
-                    f"process {worker} MiB (connected in {took:.1f} s)",
+                    f"  {n:>5} dashboards: whole server {rss['pss_total_mib']} MiB (PSS), "
+                    f"serving process RSS {worker} MiB, RSS summed over the tree "
+                    f"{rss['total_mib']} MiB (connected in {took:.1f} s)",
                     flush=True,
                 )
         finally:
@@ -377,9 +363,12 @@ def firstpaint(loads: int = FIRSTPAINT_LOADS) -> list[dict[str, Any]]:
 
 SCENARIOS: dict[str, Callable[[], object]] = {
     "fanout": fanout,
+    "throughput": load.throughput,
     "memory": memory,
     "history": history,
     "firstpaint": firstpaint,
+    "storm": load.storm,
+    "browsers": browsers.browsers,
 }
 
 

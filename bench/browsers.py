@@ -1,0 +1,116 @@
+"""Cross-check: do real chromium dashboards see a scan when the simulated ones do?
+
+A few chromium pages and BROWSER_WITH simulated dashboards watch the same location while one
+kiosk toggles a card. Each page records, in the page, the wall-clock time at which the
+"in the gym now" number changes on screen (a MutationObserver, so after React has
+rendered it); the simulated tabs record when their frame arrives. Both are compared with
+the same scan's send time (all clocks are this machine's wall clock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+import aiohttp
+
+from bench.clients import Kiosk, open_dashboards
+from bench.figures import line, summary
+from bench.harness import TODAY_INSIDE, BenchApp, member_code, running_chain, write_result
+from tests.servers import CHROMIUM_ARGS
+
+BROWSER_PAGES = 3
+BROWSER_WITH = 100
+BROWSER_SCANS = 60
+BROWSER_GAP = 0.25
+KIOSK_CARD = member_code(100)
+
+WATCH_NUMBER = """() => {
+  const el = document.querySelector('#stat-inside-now');
+  window.__shown = [];
+  new MutationObserver(() => window.__shown.push(
+    [performance.timeOrigin + performance.now(), el.textContent])
+  ).observe(el, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def first_after(changes: list[tuple[float, str]], sent_ms: float, value: int) -> float | None:
+    """Seconds from the scan to the first time the page showed `value` after it."""
+    for at_ms, text in changes:
+        if at_ms >= sent_ms and text.strip() == str(value):
+            return (at_ms - sent_ms) / 1000
+    return None
+
+
+async def browsers_on(app: BenchApp) -> dict[str, Any]:
+    from playwright.async_api import async_playwright
+
+    sim_changes: list[list[tuple[float, str]]] = [[] for _ in range(BROWSER_WITH)]
+
+    def recorder(i: int):
+        def on_frame(_: float, frame: str) -> None:
+            found = frame.find('"inside_now_rx_state_":')
+            if found >= 0:
+                digits = frame[found + 23 :].split(",", 1)[0].split("}", 1)[0]
+                sim_changes[i].append((time.time() * 1000, digits))
+
+        return on_frame
+
+    sends: list[tuple[float, int]] = []
+    async with (
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session,
+        async_playwright() as playwright,
+    ):
+        browser = await playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        tabs = await open_dashboards(session, app.url, BROWSER_WITH, recorder)
+        kiosk = await Kiosk.paired(session, app.url, await asyncio.to_thread(app.pairing_code))
+        pages = []
+        try:
+            for _ in range(BROWSER_PAGES):
+                page = await (await browser.new_context()).new_page()
+                await page.goto(app.url + "/")
+                await page.wait_for_function(
+                    "() => /\\d/.test(document.querySelector('#stat-inside-now')?.textContent)"
+                )
+                await page.evaluate(WATCH_NUMBER)
+                pages.append(page)
+            for _ in range(BROWSER_SCANS):
+                sent_ms = time.time() * 1000
+                answer = await asyncio.wait_for(await kiosk.scan(KIOSK_CARD), 10)
+                sends.append((sent_ms, TODAY_INSIDE + (answer.get("screen") == "welcome")))
+                await asyncio.sleep(BROWSER_GAP)
+            page_changes = [await page.evaluate("() => window.__shown") for page in pages]
+        finally:
+            with contextlib.suppress(Exception):
+                await browser.close()
+            await asyncio.gather(*(t.close() for t in [*tabs, kiosk.tab]))
+    in_browser = [first_after(changes, s, v) for changes in page_changes for s, v in sends]
+    simulated = [first_after(changes, s, v) for changes in sim_changes for s, v in sends]
+    return {
+        "pages": BROWSER_PAGES,
+        "simulated": BROWSER_WITH,
+        "scans": len(sends),
+        "chromium_scan_to_screen": summary([x for x in in_browser if x is not None]),
+        "chromium_missed": sum(x is None for x in in_browser),
+        "simulated_scan_to_frame": summary([x for x in simulated if x is not None]),
+        "simulated_missed": sum(x is None for x in simulated),
+    }
+
+
+def browsers() -> dict[str, Any]:
+    """Real chromium dashboards beside simulated ones, timed on the same scans."""
+    print(
+        f"browsers: {BROWSER_PAGES} chromium dashboards + {BROWSER_WITH} simulated, "
+        f"{BROWSER_SCANS} scans"
+    )
+    with running_chain("browsers") as app:
+        result = asyncio.run(browsers_on(app))
+    print(line("chromium, scan -> number on screen", result["chromium_scan_to_screen"]))
+    print(line("simulated, scan -> delta frame", result["simulated_scan_to_frame"]))
+    print(f"  missed: chromium {result['chromium_missed']}, simulated {result['simulated_missed']}")
+    print(f"  -> {write_result('browsers', result)}")
+    return result
