@@ -27,6 +27,7 @@ from bench.harness import (
     LOCATIONS,
     RESULTS,
     TODAY_INSIDE,
+    TODAY_VISITS,
     BenchApp,
     add_history,
     add_today,
@@ -47,6 +48,9 @@ SCAN_GAP = 0.02
 MEMORY_STEPS = (0, 500, 1_000)
 HISTORY_SIZES = (10_000, 100_000, 1_000_000)
 HISTORY_RUNS = 20
+# Visits today at the history scenario's location, after the past has grown to 1 M.
+TODAY_SIZES = (1_000, 10_000)
+TODAY_MEMBERS = 10_000
 FIRSTPAINT_LOADS = 6
 FIRST_LOCATION = LOCATIONS[0][0]
 # The kiosk toggles one card that nothing else touches.
@@ -282,7 +286,7 @@ def history(sizes: Sequence[int] = HISTORY_SIZES, runs: int = HISTORY_RUNS) -> l
         url = f"sqlite:///{Path(tmp) / 'history.db'}"
         migrate(url)
         seed_chain(url)
-        add_today(url, 200, still_inside=25, first_member=40_000)
+        add_today(url, TODAY_VISITS, still_inside=TODAY_INSIDE, first_member=40_000)
         deps = Deps(engine=get_engine(url), bus=create_bus(None), settings=Settings(url))
         have = 0
         for size in sizes:
@@ -299,6 +303,17 @@ def history(sizes: Sequence[int] = HISTORY_SIZES, runs: int = HISTORY_RUNS) -> l
                 f"  {size:>9,} visits: location_stats median {stats['median_ms']} ms "
                 f"(max {stats['max_ms']}), load_views median {views['median_ms']} ms "
                 f"(max {views['max_ms']})  [inserted in {seeded:.1f} s]",
+                flush=True,
+            )
+        today = TODAY_VISITS
+        for size in TODAY_SIZES:  # then a busier and busier day on top of the 1 M
+            add_today(url, size - today, still_inside=0, first_member=TODAY_MEMBERS + today)
+            today = size
+            stats = timed(lambda: location_stats(FIRST_LOCATION, deps=deps), runs)
+            rows.append({"visits": have, "visits_today": size, "stats": stats})
+            print(
+                f"  {size:>9,} visits today (and {have:,} past): location_stats median "
+                f"{stats['median_ms']} ms (max {stats['max_ms']})",
                 flush=True,
             )
         deps.engine.dispose()

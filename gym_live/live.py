@@ -22,7 +22,7 @@ from reflex_base.constants import SocketEvent
 from reflex_base.constants.state import FIELD_MARKER
 from socketio import packet as sio_packet
 
-from gym_live.presentation import LIST_VALUES, DashboardValues, dashboard_values
+from gym_live.presentation import ROW_VALUES, DashboardValues, dashboard_values
 from gym_live.services import kiosks, sweep
 from gym_live.services.deps import Deps, app_deps
 from gym_live.services.live_view import load_views
@@ -137,13 +137,15 @@ class LiveHub:
         For one location its numbers go out first: they are what staff watch, and reading
         them takes a few ms, against ~10 ms for the feed and "who is inside" rows.
         """
-        if location_id is not None:
-            await self._refresh(location_id, lists=False)
-        await self._refresh(location_id, lists=True)
+        if location_id is None:
+            await self._refresh(None, numbers=True, rows=True)
+        else:
+            await self._refresh(location_id, numbers=True, rows=False)
+            await self._refresh(location_id, numbers=False, rows=True)
 
-    async def _refresh(self, location_id: int | None, *, lists: bool) -> None:
+    async def _refresh(self, location_id: int | None, *, numbers: bool, rows: bool) -> None:
         ticket = next(self._reads)
-        fresh = await asyncio.to_thread(self._read, location_id, lists)
+        fresh = await asyncio.to_thread(self._read, location_id, numbers, rows)
         async with self._lock:
             for key, values in fresh.items():
                 newer = self._newer_than_shown(key, values, ticket)
@@ -174,7 +176,7 @@ class LiveHub:
         """The part of a read (numbers, rows) that no later read has already applied."""
         newer: DashboardValues = {}
         for rows in (False, True):
-            part = {k: v for k, v in values.items() if (k in LIST_VALUES) == rows}
+            part = {k: v for k, v in values.items() if (k in ROW_VALUES) == rows}
             if part and self._applied.get((key, rows), 0) < ticket:
                 self._applied[key, rows] = ticket
                 newer |= part
@@ -218,8 +220,10 @@ class LiveHub:
             await self._fanout.send(device_room(kiosk_id), KIOSK, {"paired": False})
         self._kiosks &= active
 
-    def _read(self, location_id: int | None, lists: bool) -> dict[int, DashboardValues]:
-        views = load_views(deps=self.deps, location_id=location_id, lists=lists)
+    def _read(
+        self, location_id: int | None, numbers: bool, rows: bool
+    ) -> dict[int, DashboardValues]:
+        views = load_views(deps=self.deps, location_id=location_id, numbers=numbers, rows=rows)
         return {key: dashboard_values(view) for key, view in views.items()}
 
     def is_new(self, event_id: str) -> bool:

@@ -10,7 +10,7 @@ from gym_live.services.live_view import InsideNow, LocationView
 
 DashboardValues = dict[str, Any]
 # The rows of a dashboard: read and sent after its numbers, which are smaller and cheaper.
-LIST_VALUES = ("hourly", "feed", "inside")
+ROW_VALUES = ("feed", "inside")
 NO_STAY = "\u2013"  # an en dash: no completed visit today yet
 
 FEED_ACTIONS = {
@@ -72,25 +72,26 @@ def inside_row(row: InsideNow, zone: ZoneInfo) -> dict[str, str]:
 
 
 def dashboard_values(view: LocationView) -> DashboardValues:
-    """The page state's vars for one location, by name (LIST_VALUES only if read)."""
-    stats = view.stats
-    values: DashboardValues = {
-        "location_name": view.location_name,
-        "inside_now": stats.inside_now,
-        "checkins_today": stats.checkins_today,
-        "avg_stay": hours_minutes(stats.avg_stay_minutes),
-        "peak_today": stats.peak_today,
-        "capacity": stats.capacity,
-        "capacity_used_pct": stats.capacity_used_pct,
-    }
-    if view.feed is None or view.inside is None:
-        return values
-    zone = ZoneInfo(view.timezone)
-    return values | {
-        "hourly": [
-            {"hour": f"{hour:02d}", "checkins": count}
-            for hour, count in enumerate(stats.hourly_checkins)
-        ],
-        "feed": [feed_row(item) for item in view.feed],
-        "inside": [inside_row(row, zone) for row in view.inside],
-    }
+    """The page state's vars for one location, by name: the numbers, the rows, or both."""
+    values: DashboardValues = {}
+    if (stats := view.stats) is not None:
+        values |= {
+            "location_name": view.location_name,
+            "inside_now": stats.inside_now,
+            "checkins_today": stats.checkins_today,
+            "avg_stay": hours_minutes(stats.avg_stay_minutes),
+            "peak_today": stats.peak_today,
+            "capacity": stats.capacity,
+            "capacity_used_pct": stats.capacity_used_pct,
+            "hourly": [
+                {"hour": f"{hour:02d}", "checkins": count}
+                for hour, count in enumerate(stats.hourly_checkins)
+            ],
+        }
+    if view.feed is not None and view.inside is not None:
+        zone = ZoneInfo(view.timezone)
+        values |= {
+            "feed": [feed_row(item) for item in view.feed],
+            "inside": [inside_row(row, zone) for row in view.inside],
+        }
+    return values

@@ -29,37 +29,43 @@ class LocationView:
     location_id: int
     location_name: str
     timezone: str
-    stats: Stats
-    # None when only the numbers were read.
+    # None for the part that was not read (see load_views).
+    stats: Stats | None
     feed: list[FeedItem] | None
     inside: list[InsideNow] | None
 
 
 def load_views(
-    *, deps: Deps, location_id: int | None = None, lists: bool = True
+    *, deps: Deps, location_id: int | None = None, numbers: bool = True, rows: bool = True
 ) -> dict[int, LocationView]:
     """The view of one location, or of all, as the database has it now.
 
-    Without `lists`, only the stats (a few ms), so a change's numbers can go out before
-    its feed and "who is inside" rows are read.
+    Its two parts can be read apart, so that a change's numbers go out before its feed
+    and "who is inside" rows have been read.
     """
     now = deps.clock()
     with read_session(deps.engine) as session:
         query = select(Location).order_by(Location.id)
         if location_id is not None:
             query = query.where(Location.id == location_id)
-        return {loc.id: _view(session, loc, now, lists) for loc in session.exec(query) if loc.id}
+        return {
+            loc.id: _view(session, loc, now, numbers=numbers, rows=rows)
+            for loc in session.exec(query)
+            if loc.id
+        }
 
 
-def _view(session: Session, location: Location, now: datetime, lists: bool) -> LocationView:
+def _view(
+    session: Session, location: Location, now: datetime, *, numbers: bool, rows: bool
+) -> LocationView:
     assert location.id is not None
     return LocationView(
         location_id=location.id,
         location_name=location.name,
         timezone=location.timezone,
-        stats=stats_for(session, location, now),
-        feed=_feed(session, location) if lists else None,
-        inside=_inside(session, location.id) if lists else None,
+        stats=stats_for(session, location, now) if numbers else None,
+        feed=_feed(session, location) if rows else None,
+        inside=_inside(session, location.id) if rows else None,
     )
 
 

@@ -14,7 +14,7 @@ from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
 from gym_live.live import DASHBOARD, DashboardValues, LiveHub, room_for
-from gym_live.presentation import LIST_VALUES
+from gym_live.presentation import ROW_VALUES
 from gym_live.services import checkin
 from gym_live.services.deps import Deps
 from tests.conftest import FakeClock
@@ -88,8 +88,9 @@ def test_a_check_in_is_broadcast_once_numbers_first_with_only_what_changed(
         (room, numbers), (rows_room, rows) = fanout.sent
         assert room == rows_room == room_for(1)
         assert numbers["inside_now"] == 1 and numbers["checkins_today"] == 1
-        assert not set(numbers) & {"location_name", "capacity", *LIST_VALUES}
-        assert set(rows) == {*LIST_VALUES, "updated_at"}
+        assert not set(numbers) & {"location_name", "capacity", *ROW_VALUES}
+        assert numbers["hourly"][0]["hour"] == "00"
+        assert set(rows) == {*ROW_VALUES, "updated_at"}
         assert rows["feed"][0]["name"] == "Member 0" and len(rows["inside"]) == 1
         assert hub.current()[1]["feed"] == rows["feed"]
 
@@ -104,10 +105,12 @@ def test_a_burst_of_events_is_read_in_a_few_rounds_not_one_per_event(live_deps: 
         reads = 0
         real_read = hub._read
 
-        def counting_read(location_id: int | None, lists: bool) -> dict[int, DashboardValues]:
+        def counting_read(
+            location_id: int | None, numbers: bool, rows: bool
+        ) -> dict[int, DashboardValues]:
             nonlocal reads
             reads += 1
-            return real_read(location_id, lists)
+            return real_read(location_id, numbers, rows)
 
         hub._read = counting_read  # type: ignore[method-assign]
         codes = [f"1000{i:04d}" for i in range(3, 40)]
@@ -193,13 +196,13 @@ def test_a_read_that_began_earlier_never_overwrites_a_newer_view(live_deps: Deps
     slow_read_started, release_slow_read = threading.Event(), threading.Event()
     real_read = hub._read
 
-    def read(location_id: int | None, lists: bool):
+    def read(location_id: int | None, numbers: bool, rows: bool):
         if location_id is None:  # the reconcile: read now, finish late
-            values = real_read(location_id, lists)
+            values = real_read(location_id, numbers, rows)
             slow_read_started.set()
             release_slow_read.wait(5)
             return values
-        return real_read(location_id, lists)
+        return real_read(location_id, numbers, rows)
 
     hub._read = read  # type: ignore[method-assign]
 
