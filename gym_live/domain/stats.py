@@ -1,4 +1,4 @@
-"""The one definition of a location's numbers, computed from the visits that touch today."""
+"""The one definition of a location's numbers: its day, its hours, and what they add up to."""
 
 from __future__ import annotations
 
@@ -9,14 +9,8 @@ from zoneinfo import ZoneInfo
 from gym_live.domain.checkin import CheckoutReason
 
 HOURS_IN_DAY = 24
-_COUNTED_STAYS = frozenset({CheckoutReason.MEMBER.value, CheckoutReason.STAFF.value})
-
-
-@dataclass(frozen=True)
-class VisitSpan:
-    checked_in_at: datetime
-    checked_out_at: datetime | None
-    checkout_reason: str | None
+# Stays that count towards the average: ended by the member or staff, not guessed.
+COUNTED_STAYS = (CheckoutReason.MEMBER.value, CheckoutReason.STAFF.value)
 
 
 @dataclass(frozen=True)
@@ -63,58 +57,55 @@ def day_window(now: datetime, zone: ZoneInfo) -> DayWindow:
     return DayWindow(day=day, start=start.astimezone(now.tzinfo), end=end.astimezone(now.tzinfo))
 
 
-def compute_stats(spans: list[VisitSpan], *, capacity: int, zone: ZoneInfo, now: datetime) -> Stats:
-    """Compute the numbers from every visit open now or begun or ended today.
+@dataclass(frozen=True)
+class DayCounts:
+    """What the database counts for a location's day; `stats_from` turns it into the numbers.
 
-    The caller passes only visits that overlap today, so the cost follows today's traffic,
-    never the years of history behind it.
+    Counting happens in the database, so reading the numbers costs the same at the first
+    visit of the day and at the ten-thousandth.
     """
-    window = day_window(now, zone)
-    inside = [s for s in spans if s.checked_in_at <= now and _open_at(s, now)]
-    today_in = [s for s in spans if window.start <= s.checked_in_at < window.end]
-    hourly = [0] * HOURS_IN_DAY
-    for span in today_in:
-        hourly[span.checked_in_at.astimezone(zone).hour] += 1
+
+    inside_now: int
+    # Check-ins per local hour of the day, 0-23.
+    hourly_checkins: tuple[int, ...]
+    # Stays that ended today by a person's action (auto check-outs are guesses).
+    stays_ended: int
+    stay_minutes_total: float
+    # People inside at local midnight, and the highest rise above that since then.
+    inside_at_start: int
+    highest_rise: int
+
+
+def stats_from(counts: DayCounts, *, capacity: int, window: DayWindow, now: datetime) -> Stats:
+    inside = counts.inside_now
     return Stats(
-        inside_now=len(inside),
-        checkins_today=len(today_in),
-        avg_stay_minutes=_average_stay(spans, window),
-        peak_today=_peak(spans, window.start, now),
-        hourly_checkins=tuple(hourly),
+        inside_now=inside,
+        checkins_today=sum(counts.hourly_checkins),
+        avg_stay_minutes=(
+            round(counts.stay_minutes_total / counts.stays_ended, 1) if counts.stays_ended else None
+        ),
+        peak_today=counts.inside_at_start + max(0, counts.highest_rise),
+        hourly_checkins=counts.hourly_checkins,
         capacity=capacity,
-        capacity_used_pct=round(100 * len(inside) / capacity) if capacity else 0,
+        capacity_used_pct=round(100 * inside / capacity) if capacity else 0,
         day=window.day,
         as_of=now,
     )
 
 
-def _open_at(span: VisitSpan, moment: datetime) -> bool:
-    return span.checked_out_at is None or span.checked_out_at > moment
+QUARTER_SECONDS = 15 * 60
 
 
-def _average_stay(spans: list[VisitSpan], window: DayWindow) -> float | None:
-    """Mean stay of visits that ended today by a person's action (auto check-outs are guesses)."""
-    stays = [
-        (s.checked_out_at - s.checked_in_at).total_seconds() / 60
-        for s in spans
-        if s.checked_out_at is not None
-        and s.checkout_reason in _COUNTED_STAYS
-        and window.start <= s.checked_out_at < window.end
-    ]
-    return round(sum(stays) / len(stays), 1) if stays else None
+def hourly_from_quarters(
+    per_quarter: dict[int, int], window: DayWindow, zone: ZoneInfo
+) -> tuple[int, ...]:
+    """Check-ins per local hour, from counts per quarter hour since local midnight.
 
-
-def _peak(spans: list[VisitSpan], start: datetime, now: datetime) -> int:
-    """Highest number of people inside at once between local midnight and now."""
-    occupancy = sum(1 for s in spans if s.checked_in_at < start and _open_at(s, start))
-    changes: list[tuple[datetime, int]] = []
-    for span in spans:
-        if start <= span.checked_in_at <= now:
-            changes.append((span.checked_in_at, 1))
-        if span.checked_out_at is not None and start <= span.checked_out_at <= now:
-            changes.append((span.checked_out_at, -1))
-    peak = occupancy
-    for _, delta in sorted(changes):  # at equal times a departure sorts before an arrival
-        occupancy += delta
-        peak = max(peak, occupancy)
-    return peak
+    Every zone's offset is a whole number of quarter hours, so each quarter lies in one
+    local hour, including on days with 23 or 25 hours.
+    """
+    hourly = [0] * HOURS_IN_DAY
+    for quarter, count in per_quarter.items():
+        moment = window.start + timedelta(seconds=quarter * QUARTER_SECONDS)
+        hourly[moment.astimezone(zone).hour] += count
+    return tuple(hourly)

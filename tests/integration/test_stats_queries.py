@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from gym_live.adapters.db import read_session
+from gym_live.adapters.db import read_session, write_session
 from gym_live.domain.checkin import Source
+from gym_live.domain.stats import Stats
 from gym_live.models import Location, Member, Visit
 from gym_live.services import checkin
 from gym_live.services.deps import Deps
-from gym_live.services.stats import location_stats, todays_visits_query
+from gym_live.services.stats import location_stats, stats_for
 from tests.conftest import FakeClock
 from tests.integration.helpers import gym, member
 
@@ -58,11 +60,137 @@ def test_years_of_history_are_not_read(deps: Deps, clock: FakeClock) -> None:
 
 
 def _assert_sqlite_uses_indexes(deps: Deps) -> None:
-    query = todays_visits_query(1, deps.clock(), ZoneInfo("Europe/Berlin"))
-    compiled = query.compile(deps.engine)
-    params = tuple(str(compiled.params[name]) for name in compiled.positiontup or ())
+    """Every statement stats_for runs goes through an index, never a scan of the visits."""
+    statements: list[tuple[str, tuple[object, ...]]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if "visit" in statement:
+            statements.append((statement, tuple(parameters)))
+
+    sa.event.listen(deps.engine, "before_cursor_execute", record)
+    try:
+        location_stats(deps=deps)
+    finally:
+        sa.event.remove(deps.engine, "before_cursor_execute", record)
+    assert len(statements) == 2
     with deps.engine.connect() as conn:
-        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
-    steps = [row[-1] for row in plan]
-    assert not [s for s in steps if s.startswith("SCAN visit")], steps
-    assert any("USING INDEX" in s or "USING COVERING INDEX" in s for s in steps), steps
+        for statement, params in statements:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()
+            steps = [row[-1] for row in plan]
+            assert not [s for s in steps if s.startswith("SCAN visit")], steps
+            assert any("USING INDEX" in s or "USING COVERING INDEX" in s for s in steps), steps
+
+
+# The day's rules, each on a real database: a fixed `now`, a location in Berlin.
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 1, 14, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
+
+
+def at(hour: int, minute: int = 0, day: int = 14) -> datetime:
+    return datetime(2026, 1, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
+
+
+Span = tuple[datetime, datetime | None, str | None]
+
+
+def day_stats(
+    deps: Deps, spans: list[Span], *, zone: str = "Europe/Berlin", capacity: int = 40
+) -> Stats:
+    """The visits, one member each, at a fresh location; then its numbers at NOW."""
+    with write_session(deps.engine) as session:
+        location = Location(name=f"Gym {uuid.uuid4().hex[:8]}", capacity=capacity, timezone=zone)
+        session.add(location)
+        session.flush()
+        for n, (arrived, left, reason) in enumerate(spans):
+            person = Member(
+                member_code=f"{uuid.uuid4().int % 10**8:08d}", full_name=f"M {n}", created_at=NOW
+            )
+            session.add(person)
+            session.flush()
+            session.add(
+                Visit(
+                    member_id=person.id,
+                    location_id=location.id,
+                    source="kiosk",
+                    checked_in_at=arrived,
+                    checked_out_at=left,
+                    checkout_reason=reason,
+                )
+            )
+        session.commit()
+        return stats_for(session, location, NOW)
+
+
+def test_an_empty_day(deps: Deps) -> None:
+    result = day_stats(deps, [])
+    assert (result.inside_now, result.checkins_today, result.peak_today) == (0, 0, 0)
+    assert result.avg_stay_minutes is None
+    assert result.hourly_checkins == (0,) * 24
+
+
+def test_numbers_for_a_small_day(deps: Deps) -> None:
+    result = day_stats(
+        deps,
+        [
+            (at(7), at(8, 30), "member"),  # 90 min
+            (at(8), at(9), "staff"),  # 60 min
+            (at(8, 15), at(12, 15), "auto"),  # auto: not an observed stay
+            (at(17, 10), None, None),
+            (at(17, 40), None, None),
+        ],
+    )
+    assert result.inside_now == 2
+    assert result.checkins_today == 5
+    assert result.avg_stay_minutes == 75.0
+    assert result.peak_today == 3  # 08:15 to 08:30
+    assert result.hourly_checkins[7] == 1 and result.hourly_checkins[8] == 2
+    assert result.hourly_checkins[17] == 2
+    assert result.capacity_used_pct == 5
+    assert result.day.isoformat() == "2026-01-14"
+
+
+def test_today_is_the_location_day_not_the_utc_day(deps: Deps) -> None:
+    # 00:30 Berlin on the 14th is 23:30 UTC on the 13th: it belongs to Berlin's 14th.
+    just_after_midnight = (at(0, 30), at(1, 30), "member")
+    yesterday_late = (at(23, 0, day=13), at(23, 50, day=13), "member")
+    result = day_stats(deps, [just_after_midnight, yesterday_late])
+    assert result.checkins_today == 1
+    assert result.hourly_checkins[0] == 1
+    assert result.avg_stay_minutes == 60.0
+    # The same visits seen from New York: both are on the 13th there, and now is the 14th.
+    in_new_york = day_stats(deps, [just_after_midnight, yesterday_late], zone="America/New_York")
+    assert in_new_york.checkins_today == 0
+
+
+def test_a_visit_crossing_midnight(deps: Deps) -> None:
+    result = day_stats(deps, [(at(23, 30, day=13), at(0, 45), "member")])
+    assert result.checkins_today == 0  # checked in yesterday
+    assert result.avg_stay_minutes == 75.0  # but completed today
+    assert result.peak_today == 1  # inside at midnight
+    assert result.inside_now == 0
+
+
+def test_someone_still_inside_from_yesterday_counts_now_and_in_the_peak(deps: Deps) -> None:
+    result = day_stats(deps, [(at(23, 0, day=13), None, None)])
+    assert (result.inside_now, result.peak_today, result.checkins_today) == (1, 1, 0)
+
+
+def test_a_departure_and_an_arrival_at_the_same_moment_do_not_inflate_the_peak(
+    deps: Deps,
+) -> None:
+    result = day_stats(deps, [(at(9), at(10), "member"), (at(10), at(11), "member")])
+    assert result.peak_today == 1
+
+
+def test_the_peak_follows_a_busy_day(deps: Deps) -> None:
+    """Thirty overlapping visits: the peak is the most at once, not the most in total."""
+    spans: list[Span] = [(at(6, 2 * n), at(7, 2 * n), "member") for n in range(30)]
+    result = day_stats(deps, spans)
+    assert result.peak_today == 30  # all inside from 06:58 to 07:00
+    assert result.checkins_today == 30 and result.hourly_checkins[6] == 30
+    assert result.avg_stay_minutes == 60.0
+
+
+def test_capacity_percentage_uses_the_people_inside(deps: Deps) -> None:
+    full = [(at(17, n), None, None) for n in range(3)]
+    assert day_stats(deps, full, capacity=3).capacity_used_pct == 100

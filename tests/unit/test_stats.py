@@ -1,85 +1,66 @@
-"""The one definition of the numbers, with fixed `now` and non-UTC days."""
+"""The day, its local hours, and what the database's counts add up to."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from gym_live.domain.stats import VisitSpan, compute_stats, day_window
+from gym_live.domain.stats import (
+    QUARTER_SECONDS,
+    DayCounts,
+    day_window,
+    hourly_from_quarters,
+    stats_from,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 1, 14, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
 
 
-def at(hour: int, minute: int = 0, day: int = 14) -> datetime:
-    return datetime(2026, 1, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 1, 14, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
-def stats(spans: list[VisitSpan], now: datetime = NOW, zone: ZoneInfo = BERLIN, capacity: int = 40):
-    return compute_stats(spans, capacity=capacity, zone=zone, now=now)
+def counts(**fields: object) -> DayCounts:
+    base: dict[str, object] = {
+        "inside_now": 0,
+        "hourly_checkins": (0,) * 24,
+        "stays_ended": 0,
+        "stay_minutes_total": 0.0,
+        "inside_at_start": 0,
+        "highest_rise": 0,
+    }
+    return DayCounts(**(base | fields))  # type: ignore[arg-type]
 
 
-def test_empty_day() -> None:
-    result = stats([])
+def stats(day: DayCounts, capacity: int = 40):
+    return stats_from(day, capacity=capacity, window=day_window(NOW, BERLIN), now=NOW)
+
+
+def test_an_empty_day() -> None:
+    result = stats(counts())
     assert (result.inside_now, result.checkins_today, result.peak_today) == (0, 0, 0)
     assert result.avg_stay_minutes is None
-    assert result.hourly_checkins == (0,) * 24
     assert result.capacity_used_pct == 0
-
-
-def test_numbers_for_a_small_day() -> None:
-    spans = [
-        VisitSpan(at(7), at(8, 30), "member"),  # 90 min
-        VisitSpan(at(8), at(9), "staff"),  # 60 min
-        VisitSpan(at(8, 15), at(12, 15), "auto"),  # auto: not an observed stay
-        VisitSpan(at(17, 10), None, None),
-        VisitSpan(at(17, 40), None, None),
-    ]
-    result = stats(spans)
-    assert result.inside_now == 2
-    assert result.checkins_today == 5
-    assert result.avg_stay_minutes == 75.0
-    assert result.peak_today == 3  # 08:15 to 08:30
-    assert result.hourly_checkins[7] == 1 and result.hourly_checkins[8] == 2
-    assert result.hourly_checkins[17] == 2
-    assert result.capacity_used_pct == 5
     assert result.day.isoformat() == "2026-01-14"
 
 
-def test_today_is_the_location_day_not_the_utc_day() -> None:
-    # 00:30 Berlin on the 14th is 23:30 UTC on the 13th: it belongs to Berlin's 14th.
-    just_after_midnight = VisitSpan(at(0, 30), at(1, 30), "member")
-    yesterday_late = VisitSpan(at(23, 0, day=13), at(23, 50, day=13), "member")
-    result = stats([just_after_midnight, yesterday_late])
-    assert result.checkins_today == 1
-    assert result.hourly_checkins[0] == 1
-    assert result.avg_stay_minutes == 60.0
-    # The same visits seen from New York: both are on the 13th there, and now is the 14th.
-    assert (
-        stats(
-            [just_after_midnight, yesterday_late], zone=ZoneInfo("America/New_York")
-        ).checkins_today
-        == 0
-    )
+def test_check_ins_add_up_over_the_hours_and_the_average_rounds_to_a_tenth() -> None:
+    hourly = tuple(2 if hour in (7, 17) else 0 for hour in range(24))
+    result = stats(counts(hourly_checkins=hourly, stays_ended=3, stay_minutes_total=200.0))
+    assert result.checkins_today == 4
+    assert result.avg_stay_minutes == 66.7
 
 
-def test_a_visit_crossing_midnight() -> None:
-    night_owl = VisitSpan(at(23, 30, day=13), at(0, 45), "member")
-    result = stats([night_owl])
-    assert result.checkins_today == 0  # checked in yesterday
-    assert result.avg_stay_minutes == 75.0  # but completed today
-    assert result.peak_today == 1  # inside at midnight
-    assert result.inside_now == 0
+def test_the_peak_is_who_was_inside_at_midnight_plus_the_highest_rise_since() -> None:
+    assert stats(counts(inside_at_start=2, highest_rise=3)).peak_today == 5
+    # Departures before any arrival make the running sum negative: the peak was midnight.
+    assert stats(counts(inside_at_start=2, highest_rise=-1)).peak_today == 2
 
 
-def test_someone_still_inside_from_yesterday_counts_now_and_in_the_peak() -> None:
-    result = stats([VisitSpan(at(23, 0, day=13), None, None)])
-    assert (result.inside_now, result.peak_today, result.checkins_today) == (1, 1, 0)
-
-
-def test_a_departure_and_an_arrival_at_the_same_moment_do_not_inflate_the_peak() -> None:
-    spans = [VisitSpan(at(9), at(10), "member"), VisitSpan(at(10), at(11), "member")]
-    assert stats(spans).peak_today == 1
+def test_capacity_percentage_rounds_and_reaches_100() -> None:
+    assert stats(counts(inside_now=3), capacity=3).capacity_used_pct == 100
+    assert stats(counts(inside_now=1), capacity=3).capacity_used_pct == 33
 
 
 def test_day_window_follows_daylight_saving_changes() -> None:
@@ -90,10 +71,45 @@ def test_day_window_follows_daylight_saving_changes() -> None:
     assert autumn.start == datetime(2026, 10, 24, 22, tzinfo=UTC)
 
 
-def test_capacity_percentage_rounds_and_reaches_100() -> None:
-    full = [VisitSpan(at(17), None, None)] * 3
-    assert stats(full, capacity=3).capacity_used_pct == 100
-    assert stats(full[:1], capacity=3).capacity_used_pct == 33
+def quarters_at(window_start: datetime, *local_times: datetime) -> dict[int, int]:
+    """What the database's per-quarter count would be for arrivals at these moments."""
+    counted: dict[int, int] = {}
+    for moment in local_times:
+        quarter = int((moment - window_start).total_seconds()) // QUARTER_SECONDS
+        counted[quarter] = counted.get(quarter, 0) + 1
+    return counted
+
+
+def test_quarters_fall_in_their_local_hour() -> None:
+    window = day_window(NOW, BERLIN)
+    arrivals = [at(0), at(7, 59), at(8), at(8, 14), at(23, 45)]
+    hourly = hourly_from_quarters(quarters_at(window.start, *arrivals), window, BERLIN)
+    assert hourly[0] == 1 and hourly[7] == 1 and hourly[8] == 2 and hourly[23] == 1
+    assert sum(hourly) == 5
+
+
+def test_hours_on_daylight_saving_days() -> None:
+    spring = day_window(datetime(2026, 3, 29, 12, tzinfo=UTC), BERLIN)
+    # 01:30 and 03:30 local are one hour apart on the day 02:00 never happens.
+    arrivals = [spring.start + timedelta(hours=1, minutes=30), spring.start + timedelta(hours=2)]
+    hourly = hourly_from_quarters(quarters_at(spring.start, *arrivals), spring, BERLIN)
+    assert hourly[1] == 1 and hourly[2] == 0 and hourly[3] == 1
+    autumn = day_window(datetime(2026, 10, 25, 12, tzinfo=UTC), BERLIN)
+    # 02:30 happens twice: both count in hour 2.
+    twice = [
+        autumn.start + timedelta(hours=2, minutes=30),
+        autumn.start + timedelta(hours=3, minutes=30),
+    ]
+    hourly = hourly_from_quarters(quarters_at(autumn.start, *twice), autumn, BERLIN)
+    assert hourly[2] == 2 and sum(hourly) == 2
+
+
+def test_hours_in_a_half_hour_zone() -> None:
+    kolkata = ZoneInfo("Asia/Kolkata")
+    window = day_window(NOW, kolkata)
+    arrival = window.start + timedelta(hours=1, minutes=29)  # 01:29 in Kolkata
+    hourly = hourly_from_quarters(quarters_at(window.start, arrival), window, kolkata)
+    assert hourly[1] == 1
 
 
 STATS_KEYS = frozenset(
@@ -112,4 +128,4 @@ STATS_KEYS = frozenset(
 
 
 def test_to_dict_has_stable_keys() -> None:
-    assert set(stats([]).to_dict()) == STATS_KEYS
+    assert set(stats(counts()).to_dict()) == STATS_KEYS
