@@ -30,6 +30,8 @@ from gym_live.services.live_view import load_views
 logger = logging.getLogger(__name__)
 SEEN_EVENT_IDS = 10_000
 RESUBSCRIBE_SECONDS = 1.0
+# Rows (feed, who is inside) go out at most this often per location under a burst.
+ROWS_INTERVAL = 0.1
 
 
 DASHBOARD, KIOSK = "dashboard", "kiosk"
@@ -115,6 +117,9 @@ class LiveHub:
         # Locations changed since the last refresh round (None: all of them).
         self._due: set[int | None] = set()
         self._wake = asyncio.Event()
+        # Locations whose numbers went out and whose rows are still to follow.
+        self._rows_due: set[int] = set()
+        self._rows_wake = asyncio.Event()
 
     def current(self, location_id: int | None = None) -> tuple[int, DashboardValues] | None:
         """The view of a location (default: the first one), as last read from the database."""
@@ -259,18 +264,38 @@ class LiveHub:
             self.mark_changed(None)
 
     async def refresh_changed_forever(self) -> None:
-        """One refresh per location per round: events arriving during a round share the next.
+        """The numbers of changed locations, one read per location per round.
 
-        At a few events a second each gets its own round; at a hundred, the database is
-        read once per round instead of once per event, so latency stays bounded by two
-        rounds rather than growing with the queue.
+        Events arriving during a round share the next, so at a hundred events a second the
+        database is read once per round instead of once per event, and latency stays
+        bounded by two rounds rather than growing with the queue. The rows follow in
+        `refresh_rows_forever`.
         """
         while True:
             await self._wake.wait()
             self._wake.clear()
             due, self._due = self._due, set()
-            for location_id in [None] if None in due else sorted(due, key=int):
-                await _logged(self.refresh(location_id))
+            if None in due:
+                await _logged(self.refresh())
+                continue
+            for location_id in sorted(due, key=int):
+                await _logged(self._refresh(location_id, numbers=True, rows=False))
+            self._rows_due |= due
+            self._rows_wake.set()
+
+    async def refresh_rows_forever(self) -> None:
+        """The feed and "who is inside" rows of changed locations, at most every ROWS_INTERVAL.
+
+        One change's rows go out right after its numbers; under a burst, each update of
+        the rows (the large frame) carries every row that arrived since the last one.
+        """
+        while True:
+            await self._rows_wake.wait()
+            self._rows_wake.clear()
+            due, self._rows_due = self._rows_due, set()
+            for location_id in sorted(due):
+                await _logged(self._refresh(location_id, numbers=False, rows=True))
+            await asyncio.sleep(ROWS_INTERVAL)
 
     async def reconcile_forever(self) -> None:
         while True:
@@ -290,6 +315,7 @@ class LiveHub:
         async with asyncio.TaskGroup() as group:
             group.create_task(self.relay())
             group.create_task(self.refresh_changed_forever())
+            group.create_task(self.refresh_rows_forever())
             group.create_task(self.reconcile_forever())
             group.create_task(self.sweep_forever())
 

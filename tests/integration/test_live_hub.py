@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ import redis
 from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
-from gym_live.live import DASHBOARD, DashboardValues, LiveHub, room_for
+from gym_live.live import DASHBOARD, ROWS_INTERVAL, DashboardValues, LiveHub, room_for
 from gym_live.presentation import ROW_VALUES
 from gym_live.services import checkin
 from gym_live.services.deps import Deps
@@ -233,6 +234,31 @@ def test_a_tab_that_switches_location_leaves_the_old_room(live_deps: Deps) -> No
         await hub.join("sid-1", harbour)
         assert fanout.rooms == {room_for(1): set(), room_for(harbour): {"sid-1"}}
         assert fanout.sent[-1] == ("sid-1", hub.current(harbour)[1])
+
+    run_hub(live_deps, scenario)
+
+
+def test_under_a_stream_of_events_numbers_go_out_per_event_and_rows_at_most_ten_a_second(
+    live_deps: Deps,
+) -> None:
+    for i in range(3, 15):
+        member(live_deps, f"1000{i:04d}", f"Member {i}")
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        fanout.sent.clear()
+        began = time.monotonic()
+        for i in range(3, 15):  # 12 check-ins, 20 ms apart
+            await asyncio.to_thread(
+                checkin.scan, f"1000{i:04d}", source=Source.KIOSK, deps=live_deps
+            )
+            await asyncio.sleep(0.02)
+        await wait_for(lambda: len(hub.current()[1]["inside"]) == 12)
+        elapsed = time.monotonic() - began
+        numbers = [v for _, v in fanout.sent if "inside_now" in v]
+        rows = [v for _, v in fanout.sent if "feed" in v]
+        assert len(rows) <= elapsed / ROWS_INTERVAL + 2
+        assert len(numbers) > len(rows)
+        assert numbers[-1]["inside_now"] == 12 and len(rows[-1]["inside"]) == 12
 
     run_hub(live_deps, scenario)
 
