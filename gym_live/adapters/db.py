@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import sqlalchemy as sa
@@ -58,9 +59,21 @@ def _sqlite_engine(url: str, pool: dict[str, Any]) -> Engine:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """A session for a read-decide-write use case; commits are the caller's to make."""
-    with Session(engine.execution_options(**{WRITE_INTENT: True})) as session:
+    """A session for a read-decide-write use case; commits are the caller's to make.
+
+    On SQLite, this process's writers first queue on a lock, in turn: left to SQLite's busy
+    handler they poll, sleeping 1, 2, 5, 10 … ms between tries, so under a burst the
+    write lock sat free while waiters slept. Other processes (the CLI) still meet the
+    busy timeout.
+    """
+    turn = _writers_lock(engine) if engine.dialect.name == "sqlite" else nullcontext()
+    with turn, Session(engine.execution_options(**{WRITE_INTENT: True})) as session:
         yield session
+
+
+@functools.cache
+def _writers_lock(engine: Engine) -> threading.RLock:
+    return threading.RLock()
 
 
 @contextmanager
