@@ -52,10 +52,15 @@ class CheckinResult:
 
 @dataclass(frozen=True)
 class Door:
-    """Who is scanning: which kiosk (for its refusal log) and the PIN typed, if any."""
+    """Who is scanning: which kiosk (for its refusal log) and the PIN typed, if any.
+
+    `admits` runs first inside the scan's transaction, once the location's row is held,
+    so what it reads (a kiosk's recent guesses) cannot change before the scan is recorded.
+    """
 
     kiosk_id: int | None = None
     pin: str | None = None
+    admits: Callable[[Session, datetime], None] | None = None
 
 
 class _LostRace(Exception):
@@ -117,6 +122,8 @@ def _run(
             with write_session(deps.engine) as session:
                 where = resolve_location(session, location, lock=True)
                 txn = _Txn(session, where, deps, source, deps.clock(), [], door or Door())
+                if txn.door.admits is not None:
+                    txn.door.admits(session, txn.now)
                 member: MemberSnapshot | None = None  # unknown until the code is looked up
                 try:
                     member = _member(txn, code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -114,10 +115,9 @@ class KioskAnswer:
 def kiosk_scan(token: str, code: str, *, pin: str | None = None, deps: Deps) -> KioskAnswer:
     """A scan at an enrolled kiosk: its own location only, paused while codes are being guessed."""
     kiosk = authenticate(token, deps=deps)
-    until = _cooldown(kiosk.id, deps)
-    if until is not None:
-        raise KioskCoolingDown("Too many unknown cards.", until=until)
-    door = checkin.Door(kiosk_id=kiosk.id, pin=pin)
+    door = checkin.Door(
+        kiosk_id=kiosk.id, pin=pin, admits=functools.partial(_not_cooling, kiosk.id)
+    )
     result = checkin.scan(
         code, location=kiosk.location_name, source=Source.KIOSK, door=door, deps=deps
     )
@@ -161,18 +161,19 @@ def revoke(kiosk_id: int, *, deps: Deps) -> KioskInfo:
         return _info(kiosk, _location(session, kiosk))
 
 
-def _cooldown(kiosk_id: int, deps: Deps) -> datetime | None:
-    now = deps.clock()
+def _not_cooling(kiosk_id: int, session: sa.orm.Session, now: datetime) -> None:
+    """Refuse a paused kiosk's scan, inside the scan's transaction (see checkin.Door)."""
     since = now - rules.UNKNOWN_WINDOW - rules.COOLDOWN
-    with read_session(deps.engine) as session:
-        times = session.scalars(
-            sa.select(DeniedAttempt.at).where(
-                DeniedAttempt.kiosk_id == kiosk_id,
-                DeniedAttempt.at >= since,
-                DeniedAttempt.reason.in_(GUESSES),
-            )
-        ).all()
-    return rules.cooldown_until(list(times), now)
+    times = session.scalars(
+        sa.select(DeniedAttempt.at).where(
+            DeniedAttempt.kiosk_id == kiosk_id,
+            DeniedAttempt.at >= since,
+            DeniedAttempt.reason.in_(GUESSES),
+        )
+    ).all()
+    until = rules.cooldown_until(list(times), now)
+    if until is not None:
+        raise KioskCoolingDown("Too many unknown cards.", until=until)
 
 
 def _location(session: sa.orm.Session, kiosk: Kiosk) -> Location:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import sqlalchemy as sa
 
@@ -14,6 +18,7 @@ from gym_live.domain.errors import (
     UnknownCode,
     WrongPin,
 )
+from gym_live.domain.kiosks import UNKNOWN_LIMIT
 from gym_live.models import DeniedAttempt, Kiosk, Member
 from gym_live.services import kiosks, members
 from gym_live.services.deps import Deps
@@ -88,6 +93,29 @@ def test_refusals_are_logged_against_the_kiosk_and_guessing_pauses_it(
     assert count(deps, DeniedAttempt, DeniedAttempt.kiosk_id.is_not(None)) == 12
     clock.advance(seconds=30)
     assert kiosks.kiosk_scan(paired, "10000001", deps=deps).result.action is Action.CHECK_IN
+
+
+def test_guesses_sent_at_once_from_many_tabs_still_pause_the_kiosk_at_the_limit(
+    deps: Deps, paired: str
+) -> None:
+    """Thirty unknown codes at the same moment (one stolen token, many tabs): 11 are looked
+    up and logged, the rest meet the pause; the count is read inside each scan's lock."""
+    start = threading.Barrier(30)
+
+    def guess(n: int) -> str:
+        start.wait()
+        try:
+            kiosks.kiosk_scan(paired, f"9999{n:04d}", deps=deps)
+        except UnknownCode:
+            return "unknown"
+        except KioskCoolingDown:
+            return "paused"
+        return "let in"
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        outcomes = Counter(pool.map(guess, range(30)))
+    assert outcomes == {"unknown": UNKNOWN_LIMIT + 1, "paused": 30 - UNKNOWN_LIMIT - 1}
+    assert count(deps, DeniedAttempt, DeniedAttempt.kiosk_id.is_not(None)) == UNKNOWN_LIMIT + 1
 
 
 def test_a_member_with_a_pin_needs_it_to_check_in_but_not_out(
