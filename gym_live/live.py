@@ -47,6 +47,9 @@ class Fanout(Protocol):
     async def enter(self, sid: str, room: str) -> None:
         """Join `room` and leave other rooms of the same kind (the text before ':')."""
 
+    async def evict(self, room: str, kinds: tuple[str, ...]) -> None:
+        """Every socket in `room` leaves its rooms of these kinds (`room` included)."""
+
 
 class ReflexFanout:
     """One packet per change, in Reflex's own delta format, to every socket of a room.
@@ -87,6 +90,17 @@ class ReflexFanout:
             if joined.startswith(kind) and joined != room:
                 await self._namespace.leave_room(sid, joined)
         await self._namespace.enter_room(sid, room)
+
+    async def evict(self, room: str, kinds: tuple[str, ...]) -> None:
+        server, namespace = self._namespace.server, self._namespace.namespace
+        for sid, _ in list(server.manager.get_participants(namespace, room)):
+            for joined in server.rooms(sid, namespace=namespace):
+                if joined.split(":", 1)[0] in kinds:
+                    await self._namespace.leave_room(sid, joined)
+
+
+# The kinds of room (text before ':') a door kiosk's socket joins.
+KIOSK_ROOMS = ("kiosks", "kiosk")
 
 
 def room_for(location_id: int) -> str:
@@ -223,6 +237,8 @@ class LiveHub:
         active = await asyncio.to_thread(kiosks.active_ids, deps=self.deps)
         for kiosk_id in self._kiosks - active:
             await self._fanout.send(device_room(kiosk_id), KIOSK, {"paired": False})
+            # It no longer hears its location's head count either (it cannot scan anyway).
+            await self._fanout.evict(device_room(kiosk_id), KIOSK_ROOMS)
         self._kiosks &= active
 
     def _read(

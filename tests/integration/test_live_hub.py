@@ -14,9 +14,17 @@ import redis
 from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
-from gym_live.live import DASHBOARD, ROWS_INTERVAL, DashboardValues, LiveHub, room_for
+from gym_live.live import (
+    DASHBOARD,
+    ROWS_INTERVAL,
+    DashboardValues,
+    LiveHub,
+    device_room,
+    kiosks_room,
+    room_for,
+)
 from gym_live.presentation import ROW_VALUES
-from gym_live.services import checkin
+from gym_live.services import checkin, kiosks
 from gym_live.services.deps import Deps
 from tests.conftest import FakeClock
 from tests.integration.helpers import gym, member, open_visits
@@ -42,6 +50,12 @@ class RecordingFanout:
             if name.startswith(kind):
                 members.discard(sid)
         self.rooms.setdefault(room, set()).add(sid)
+
+    async def evict(self, room: str, kinds: tuple[str, ...]) -> None:
+        for sid in list(self.rooms.get(room, ())):
+            for name, members in self.rooms.items():
+                if name.split(":", 1)[0] in kinds:
+                    members.discard(sid)
 
 
 async def wait_for(condition, timeout: float = 5.0) -> None:
@@ -270,6 +284,24 @@ def test_a_new_location_reaches_the_picker_of_every_open_dashboard(live_deps: De
         await wait_for(lambda: hub.location_names() == ["Downtown", "Harbour"])  # reconciled
         await wait_for(lambda: (room_for(1), {"locations": ["Downtown", "Harbour"]}) in fanout.sent)
         assert hub.current(1)[1]["locations"] == hub.current(2)[1]["locations"]
+
+    run_hub(live_deps, scenario)
+
+
+def test_a_revoked_kiosk_is_sent_to_pairing_and_leaves_its_rooms(live_deps: Deps) -> None:
+    _, code = kiosks.add_kiosk(None, name="Front door", deps=live_deps)
+    kiosk, _ = kiosks.pair(code, deps=live_deps)
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        await hub.join_kiosk("sid-k", 1, kiosk.id)
+        await hub.join("sid-d", 1)
+        assert fanout.to_kiosks[-1] == ("sid-k", {"location_name": "Downtown", "inside_now": 0})
+        await asyncio.to_thread(kiosks.revoke, kiosk.id, deps=live_deps)
+        await wait_for(lambda: (device_room(kiosk.id), {"paired": False}) in fanout.to_kiosks)
+        assert (
+            fanout.rooms[kiosks_room(1)] == set() and fanout.rooms[device_room(kiosk.id)] == set()
+        )
+        assert fanout.rooms[room_for(1)] == {"sid-d"}  # dashboards stay
 
     run_hub(live_deps, scenario)
 
