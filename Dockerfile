@@ -23,4 +23,4 @@ RUN reflex export --frontend-only --no-zip --env prod
 RUN useradd --create-home gym && chown -R gym /app
 USER gym
 EXPOSE 3000
-CMD ["sh", "-c", "python -m gym_live migrate && exec reflex run --env prod --backend-host 0.0.0.0"]
+CMD ["sh", "-c", "python -m gym_live migrate && exec python -m gym_live.serve --host 0.0.0.0 --port 3000"]

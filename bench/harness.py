@@ -2,7 +2,7 @@
 
 Why not tests/e2e/conftest.py's AppServer: it seeds the 40-member demo and reports failures
 through pytest; a benchmark needs a chain-sized database and plain exceptions. The way the
-app is started (`reflex run --env prod` on one free port, own process group) is the same.
+app is started (`python -m gym_live.serve` on one free port, own process group) is the same.
 """
 
 from __future__ import annotations
@@ -140,7 +140,8 @@ def add_history(
 
 
 def process_tree(root: int) -> list[int]:
-    """`root` and every process below it, read from /proc (reflex -> granian -> workers)."""
+    """`root` and every process below it, read from /proc (the server is one process; any
+    child it started counts too)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():

@@ -131,7 +131,8 @@ def app_environment(database_url: str, **settings: str) -> dict[str, str]:
 
 
 class ProdServer:
-    """`reflex run --env prod` on one free port, in its own process group; restartable."""
+    """The production server (`python -m gym_live.serve`) on one free port, in its own
+    process group; restartable."""
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
         self.env, self.log_path = env, log_path
@@ -153,9 +154,9 @@ class ProdServer:
         """
         began = time.monotonic()
         self._log = open(self.log_path, "a")  # noqa: SIM115  (closed in stop)
-        reflex, port = Path(sys.executable).with_name("reflex"), str(self.port)
+        port = str(self.port)
         self._proc = subprocess.Popen(
-            [str(reflex), "run", "--env", "prod", "--frontend-port", port, "--backend-port", port],
+            [sys.executable, "-m", "gym_live.serve", "--host", "127.0.0.1", "--port", port],
             cwd=PROJECT_ROOT,
             env=self.env,
             stdout=self._log,
@@ -187,7 +188,7 @@ class ProdServer:
     def _started(self) -> bool:
         assert self._proc is not None
         if self._proc.poll() is not None:
-            raise RuntimeError(f"reflex run exited with {self._proc.returncode}")
+            raise RuntimeError(f"the server exited with {self._proc.returncode}")
         return _answers_http(self.url + "/ping") and _answers_http(self.url + "/")
 
 

@@ -1,0 +1,80 @@
+"""`python -m gym_live.serve [--host H] [--port P]`: build the pages, then become the server.
+
+Why not `reflex run --env prod`: it stays alive beside the server as its parent (about 100
+MiB that serve nothing), and its server, granian, holds about 150 KiB per open websocket.
+This builds the frontend for the port once (`reflex export`, a few seconds), then replaces
+itself with one uvicorn process that serves the pages and the websocket on that port: at
+1,000 open dashboards that is the whole server (bench/README.md). One process per
+instance; more instances share Redis behind a load balancer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+APP_FACTORY = "gym_live.gym_live:app"
+
+
+def build_frontend(port: int) -> None:
+    """The production bundle, pointed at this port (the page's websocket URL is baked in)."""
+    reflex = Path(sys.executable).with_name("reflex")
+    subprocess.run(
+        [str(reflex), "export", "--frontend-only", "--no-zip", "--env", "prod"],
+        env=_port_env(port),
+        check=True,
+    )
+
+
+def server_command(host: str, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        APP_FACTORY,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--ws",
+        "websockets-sansio",
+        "--lifespan",
+        "on",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
+def server_env(port: int) -> dict[str, str]:
+    """What `reflex run --env prod` sets for its server: production mode, the built pages
+    mounted beside the API, and no second compile (Reflex 0.10's variable names)."""
+    return {
+        **_port_env(port),
+        "REFLEX_ENV_MODE": "prod",
+        "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",
+        "__REFLEX_SKIP_COMPILE": "true",
+    }
+
+
+def _port_env(port: int) -> dict[str, str]:
+    return {**os.environ, "REFLEX_FRONTEND_PORT": str(port), "REFLEX_BACKEND_PORT": str(port)}
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m gym_live.serve", description=__doc__)
+    parser.add_argument("--host", default="0.0.0.0")
+    parser.add_argument("--port", type=int, default=3000)
+    args = parser.parse_args(argv)
+    build_frontend(args.port)
+    command = server_command(args.host, args.port)
+    os.execve(command[0], command, server_env(args.port))
+
+
+if __name__ == "__main__":
+    main()
