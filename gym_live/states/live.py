@@ -27,22 +27,31 @@ class LiveState(rx.State):
     locations: list[str] = []
 
     @rx.event
-    async def open_dashboard(self) -> None:
-        """Show the view as it is now and join the room (which re-sends anything newer)."""
+    async def open_dashboard(self):  # noqa: ANN201  (returns a Reflex event chain)
+        """Show the view as it is now, then join the room (which re-sends anything newer).
+
+        The join is a follow-up event, not a call here: this handler's delta goes out only
+        when it returns, so a join sent from inside it could be overtaken by that older
+        delta (500 dashboards opened at once left 18 on a stale number that way).
+        """
         hub = get_hub()
         if not hub.views:
             await hub.refresh()
         current = hub.current(hub.location_named(self.router.page.params.get("location")))
         if current is None:
-            return
+            return None
         self.location_id, values = current
         for name, value in values.items():
             setattr(self, name, value)
         self.opened_at = hub.deps.clock().isoformat()
         self.ready = True
-        await hub.join(self.router.session.session_id, self.location_id)
+        return LiveState.join_room
 
     @rx.event
     def switch_location(self, name: str):  # noqa: ANN201  (a navigation)
         """Another location's dashboard, with an address staff can bookmark."""
         return rx.redirect(f"/?{urlencode({'location': name[:80]})}")
+
+    @rx.event
+    async def join_room(self) -> None:
+        await get_hub().join(self.router.session.session_id, self.location_id)
