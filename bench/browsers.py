@@ -16,16 +16,15 @@ from typing import Any
 
 import aiohttp
 
-from bench.clients import Kiosk, open_dashboards
+from bench.clients import Kiosk, frame_number, open_dashboards
 from bench.figures import line, summary
-from bench.harness import TODAY_INSIDE, BenchApp, member_code, running_chain, write_result
+from bench.harness import KIOSK_CARD, TODAY_INSIDE, BenchApp, running_chain, write_result
 from tests.servers import CHROMIUM_ARGS
 
 BROWSER_PAGES = 3
 BROWSER_WITH = 100
 BROWSER_SCANS = 60
 BROWSER_GAP = 0.25
-KIOSK_CARD = member_code(100)
 
 WATCH_NUMBER = """() => {
   const el = document.querySelector('#stat-inside-now');
@@ -51,10 +50,9 @@ async def browsers_on(app: BenchApp) -> dict[str, Any]:
 
     def recorder(i: int):
         def on_frame(_: float, frame: str) -> None:
-            found = frame.find('"inside_now_rx_state_":')
-            if found >= 0:
-                digits = frame[found + 23 :].split(",", 1)[0].split("}", 1)[0]
-                sim_changes[i].append((time.time() * 1000, digits))
+            inside = frame_number(frame, "inside_now")
+            if inside is not None:
+                sim_changes[i].append((time.time() * 1000, str(inside)))
 
         return on_frame
 

@@ -42,6 +42,10 @@ def member_code(index: int) -> str:
     return str(FIRST_CODE + index)
 
 
+# The card a single-kiosk scenario toggles; nothing else in the bench touches it.
+KIOSK_CARD = member_code(100)
+
+
 def raise_open_files(wanted: int = 16_384) -> int:
     """Hundreds of sockets in one process need more descriptors than the default 1,024."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

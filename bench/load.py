@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,14 @@ from typing import Any
 import aiohttp
 import sqlalchemy as sa
 
-from bench.clients import CONNECT_TIMEOUT, Kiosk, Tab, open_dashboard, open_dashboards
+from bench.clients import (
+    CONNECT_TIMEOUT,
+    Kiosk,
+    Tab,
+    frame_number,
+    open_dashboard,
+    open_dashboards,
+)
 from bench.figures import line, summary
 from bench.harness import (
     TODAY_INSIDE,
@@ -44,8 +50,6 @@ P99_LIMIT_MS = 100.0
 FIRST_THROUGHPUT_MEMBER = 1_000
 STORM_DASHBOARDS = 500
 STORM_SCAN_GAP = 0.2
-CHECKINS = re.compile(r'"checkins_today_rx_state_":(\d+)')
-INSIDE_NOW = re.compile(r'"inside_now_rx_state_":(\d+)')
 
 
 @dataclass
@@ -57,13 +61,13 @@ class Timeline:
     frames: list[tuple[float, int, int]] = field(default_factory=list)
 
     def on_frame(self, at: float, frame: str) -> None:
-        found_in, found_now = CHECKINS.search(frame), INSIDE_NOW.search(frame)
-        if found_in is None and found_now is None:
+        checkins, inside = frame_number(frame, "checkins_today"), frame_number(frame, "inside_now")
+        if checkins is None and inside is None:
             return
-        if found_in is not None:
-            self.checkins = int(found_in.group(1))
-        if found_now is not None:
-            self.inside = int(found_now.group(1))
+        if checkins is not None:
+            self.checkins = checkins
+        if inside is not None:
+            self.inside = inside
         self.frames.append((at, self.checkins, self.inside))
 
     def first_showing(self, since: int, base: tuple[int, int], rank: int, checkout: bool) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import re
 import statistics
 import sys
 import tempfile
@@ -21,9 +20,10 @@ from typing import Any
 import aiohttp
 
 from bench import browsers, load
-from bench.clients import Kiosk, Tab, open_dashboards
+from bench.clients import Kiosk, Tab, frame_number, open_dashboards
 from bench.figures import line, summary
 from bench.harness import (
+    KIOSK_CARD,
     LOCATIONS,
     RESULTS,
     TODAY_INSIDE,
@@ -31,7 +31,6 @@ from bench.harness import (
     BenchApp,
     add_history,
     add_today,
-    member_code,
     migrate,
     raise_open_files,
     running_chain,
@@ -53,9 +52,6 @@ TODAY_SIZES = (1_000, 10_000)
 TODAY_MEMBERS = 10_000
 FIRSTPAINT_LOADS = 6
 FIRST_LOCATION = LOCATIONS[0][0]
-# The kiosk toggles one card that nothing else touches.
-KIOSK_CARD = member_code(100)
-INSIDE_NOW = re.compile(r'"inside_now_rx_state_":(\d+)')
 FEED = '"feed_rx_state_":'
 
 
@@ -83,10 +79,10 @@ class Arrivals:
                 return
             if index not in self.feed_times and FEED in frame:
                 self.feed_times[index] = at
-            found = None if index in self.times else INSIDE_NOW.search(frame)
-            if found is not None:
+            inside = None if index in self.times else frame_number(frame, "inside_now")
+            if inside is not None:
                 self.times[index] = at
-                self.values[index] = int(found.group(1))
+                self.values[index] = inside
                 self.frame_bytes = len(frame)
             if len(self.times) >= self.expected and len(self.feed_times) >= self.expected:
                 self.all_in.set()

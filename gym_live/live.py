@@ -84,19 +84,24 @@ class ReflexFanout:
 
     async def enter(self, sid: str, room: str) -> None:
         """Join `room`, leaving any other room of its kind (a tab shows one location)."""
-        kind = room.split(":", 1)[0] + ":"
-        server, namespace = self._namespace.server, self._namespace.namespace
-        for joined in server.rooms(sid, namespace=namespace):
-            if joined.startswith(kind) and joined != room:
-                await self._namespace.leave_room(sid, joined)
+        await self._leave(sid, (_kind(room),), keep=room)
         await self._namespace.enter_room(sid, room)
 
     async def evict(self, room: str, kinds: tuple[str, ...]) -> None:
         server, namespace = self._namespace.server, self._namespace.namespace
         for sid, _ in list(server.manager.get_participants(namespace, room)):
-            for joined in server.rooms(sid, namespace=namespace):
-                if joined.split(":", 1)[0] in kinds:
-                    await self._namespace.leave_room(sid, joined)
+            await self._leave(sid, kinds)
+
+    async def _leave(self, sid: str, kinds: tuple[str, ...], keep: str | None = None) -> None:
+        server, namespace = self._namespace.server, self._namespace.namespace
+        for joined in server.rooms(sid, namespace=namespace):
+            if _kind(joined) in kinds and joined != keep:
+                await self._namespace.leave_room(sid, joined)
+
+
+def _kind(room: str) -> str:
+    """`location:3` -> `location`."""
+    return room.split(":", 1)[0]
 
 
 # The kinds of room (text before ':') a door kiosk's socket joins.
