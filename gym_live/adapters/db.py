@@ -78,6 +78,14 @@ def _writers_lock(engine: Engine) -> threading.RLock:
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A session for queries only."""
+    """A session for queries only, all of them seeing the database at one moment.
+
+    A dashboard reads its numbers, feed and "who is inside" in several statements; under
+    PostgreSQL's default READ COMMITTED each would see its own moment, so a check-in that
+    commits in between could be in the feed and missing from the list of who is inside.
+    SQLite (WAL) already holds one snapshot from a transaction's first read.
+    """
     with Session(engine) as session:
+        if engine.dialect.name == "postgresql":
+            session.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         yield session

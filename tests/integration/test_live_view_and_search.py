@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
+from gym_live.adapters.db import read_session
 from gym_live.domain.checkin import Source
 from gym_live.domain.errors import InvalidInput, MembershipFrozen
 from gym_live.domain.feed import FEED_SIZE, FeedKind
+from gym_live.models import Member
 from gym_live.services import checkin, sweep
 from gym_live.services.deps import Deps
 from gym_live.services.live_view import load_views
@@ -79,3 +82,17 @@ def test_search_by_code_prefix_or_name_part(deps: Deps) -> None:
 def test_absurd_searches_are_refused_with_a_reason(deps: Deps, text: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         search_members(text, deps=deps)
+
+
+def test_the_statements_of_one_read_see_the_database_at_one_moment(deps: Deps) -> None:
+    # A check-in committing between the feed's and the inside list's statements must not
+    # show up in one and not the other.
+    gym(deps)
+    member(deps, "10000001", "Anna Schmidt")
+    members = sa.select(sa.func.count()).select_from(Member)
+    with read_session(deps.engine) as session:
+        before = session.scalar(members)
+        member(deps, "10000002", "Ben Okafor")  # commits between two statements of the read
+        assert session.scalar(members) == before
+    with read_session(deps.engine) as session:
+        assert session.scalar(members) == before + 1

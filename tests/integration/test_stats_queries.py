@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from gym_live.adapters.db import read_session, write_session
+from gym_live.adapters.db import write_session
 from gym_live.domain.checkin import Source
 from gym_live.domain.stats import Stats
 from gym_live.models import Location, Member, Visit
@@ -38,7 +38,7 @@ def test_years_of_history_are_not_read(deps: Deps, clock: FakeClock) -> None:
     """2,000 old visits change nothing, and the query plan never scans the visit table."""
     gym(deps)
     member(deps, "10000001")
-    with read_session(deps.engine) as session:
+    with write_session(deps.engine) as session:
         location = session.exec(sa.select(Location)).scalars().one()
         anna = session.exec(sa.select(Member)).scalars().one()
         session.add_all(
