@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from gym_live.adapters.db import write_session
 from gym_live.adapters.hashing import verify_secret
@@ -48,19 +48,29 @@ class CheckinResult:
     checked_in_at: datetime
     checked_out_at: datetime | None = None
     stay_seconds: int | None = None
+    # For a check-in: the member's visits since the 1st of the month, this one included.
+    visits_this_month: int | None = None
+
+
+@dataclass(frozen=True)
+class Entrance:
+    """Where a scan happens, as established inside its transaction."""
+
+    location: Location
+    kiosk_id: int | None = None  # for the refusal log
 
 
 @dataclass(frozen=True)
 class Door:
-    """Who is scanning: which kiosk (for its refusal log) and the PIN typed, if any.
+    """Who is scanning: the PIN typed, if any, and how the door finds its location.
 
-    `admits` runs first inside the scan's transaction, once the location's row is held,
-    so what it reads (a kiosk's recent guesses) cannot change before the scan is recorded.
+    `enter` runs first inside the scan's transaction and holds the location's row until
+    commit. A kiosk's `enter` checks its token and its recent guesses there, so neither can
+    change before the scan is recorded, and the scan costs one transaction.
     """
 
-    kiosk_id: int | None = None
     pin: str | None = None
-    admits: Callable[[Session, datetime], None] | None = None
+    enter: Callable[[Session, datetime], Entrance] | None = None
 
 
 class _LostRace(Exception):
@@ -73,6 +83,7 @@ class _Txn:
 
     session: Session
     location: Location
+    kiosk_id: int | None
     deps: Deps
     source: Source
     now: datetime
@@ -120,10 +131,14 @@ def _run(
     for _ in range(MAX_ATTEMPTS):
         try:
             with write_session(deps.engine) as session:
-                where = resolve_location(session, location, lock=True)
-                txn = _Txn(session, where, deps, source, deps.clock(), [], door or Door())
-                if txn.door.admits is not None:
-                    txn.door.admits(session, txn.now)
+                now, door = deps.clock(), door or Door()
+                entrance = (
+                    door.enter(session, now)
+                    if door.enter is not None
+                    else Entrance(resolve_location(session, location, lock=True))
+                )
+                where, kiosk = entrance.location, entrance.kiosk_id
+                txn = _Txn(session, where, kiosk, deps, source, now, [], door)
                 member: MemberSnapshot | None = None  # unknown until the code is looked up
                 try:
                     member = _member(txn, code)
@@ -202,6 +217,7 @@ def _open(txn: _Txn, member: MemberSnapshot, visit: OpenVisit | None) -> Checkin
         snapshot(txn.session, txn.location),
         row.id,
         row.checked_in_at,
+        visits_this_month=_visits_this_month(txn, member),
     )
 
 
@@ -254,17 +270,32 @@ def _member(txn: _Txn, raw_code: str) -> MemberSnapshot:
 
 
 def _open_visit(session: Session, member_id: str) -> OpenVisit | None:
-    row = session.exec(
-        select(Visit).where(Visit.member_id == uuid.UUID(member_id), Visit.checked_out_at.is_(None))
-    ).first()
-    return OpenVisit(row.id, row.location_id, row.checked_in_at) if row and row.id else None
+    row = session.execute(_OPEN_VISIT, {"member_id": uuid.UUID(member_id)}).first()
+    return OpenVisit(*row) if row else None
 
 
 def _last_checkout(session: Session, member_id: str) -> datetime | None:
-    query = sa.select(sa.func.max(Visit.checked_out_at)).where(
-        Visit.member_id == uuid.UUID(member_id)
-    )
-    return session.scalar(query)
+    return session.scalar(_LAST_CHECKOUT, {"member_id": uuid.UUID(member_id)})
+
+
+def _visits_this_month(txn: _Txn, member: MemberSnapshot) -> int:
+    """Visits the member began since the 1st of this month, in the location's time zone."""
+    local = txn.now.astimezone(txn.location.zone_info)
+    month_start = datetime.combine(local.date().replace(day=1), time.min, local.tzinfo)
+    params = {"member_id": uuid.UUID(member.id), "since": month_start}
+    return int(txn.session.scalar(_VISITS_SINCE, params) or 0)
+
+
+# The scan's statements, built once with bound parameters: a scan runs under the location's
+# lock, and building a statement costs SQLAlchemy more than SQLite takes to run it.
+_MEMBER = sa.bindparam("member_id")
+_OPEN_VISIT = sa.select(Visit.id, Visit.location_id, Visit.checked_in_at).where(
+    Visit.member_id == _MEMBER, Visit.checked_out_at.is_(None)
+)
+_LAST_CHECKOUT = sa.select(sa.func.max(Visit.checked_out_at)).where(Visit.member_id == _MEMBER)
+_VISITS_SINCE = sa.select(sa.func.count()).where(
+    Visit.member_id == _MEMBER, Visit.checked_in_at >= sa.bindparam("since")
+)
 
 
 def _record_denial(
@@ -275,7 +306,7 @@ def _record_denial(
             code_tried=printable_code(raw_code),
             location_id=txn.location.id,
             member_id=uuid.UUID(member.id) if member else None,
-            kiosk_id=txn.door.kiosk_id,
+            kiosk_id=txn.kiosk_id,
             reason=refusal.code,
             at=txn.now,
         )

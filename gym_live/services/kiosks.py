@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -15,7 +13,7 @@ from gym_live.adapters.db import read_session, write_session
 from gym_live.domain import kiosks as rules
 from gym_live.domain.checkin import Source
 from gym_live.domain.errors import GymLiveError, InvalidInput, NotFound
-from gym_live.models import DeniedAttempt, Kiosk, Location, Visit
+from gym_live.models import DeniedAttempt, Kiosk, Location
 from gym_live.services import checkin
 from gym_live.services.checkin import CheckinResult
 from gym_live.services.deps import Deps
@@ -93,47 +91,32 @@ def pair(typed_code: str, *, deps: Deps) -> tuple[KioskInfo, str]:
 
 def authenticate(token: str, *, deps: Deps) -> KioskInfo:
     """The kiosk holding this device token, if it is paired and not revoked."""
+    with read_session(deps.engine) as session:
+        return _info(*_paired(session, token, _PAIRED))
+
+
+def kiosk_scan(token: str, code: str, *, pin: str | None = None, deps: Deps) -> CheckinResult:
+    """A scan at an enrolled kiosk: its own location only, paused while codes are being guessed."""
+    door = checkin.Door(pin=pin, enter=functools.partial(_enter, token))
+    return checkin.scan(code, source=Source.KIOSK, door=door, deps=deps)
+
+
+def _enter(token: str, session: sa.orm.Session, now: datetime) -> checkin.Entrance:
+    """Inside the scan's transaction: the kiosk's location, held, unless the kiosk is paused."""
+    kiosk, location = _paired(session, token, _PAIRED_HOLDING_LOCATION)
+    assert kiosk.id is not None
+    _not_cooling(kiosk.id, session, now)
+    return checkin.Entrance(location, kiosk.id)
+
+
+def _paired(session: sa.orm.Session, token: str, query: sa.Select) -> tuple[Kiosk, Location]:
     if not token or len(token) > 200:
         raise KioskNotPaired("This kiosk is not set up.")
-    with read_session(deps.engine) as session:
-        kiosk = session.exec(
-            select(Kiosk).where(
-                Kiosk.token_hash == rules.secret_hash(token), Kiosk.revoked_at.is_(None)
-            )
-        ).first()
-        if kiosk is None:
-            raise KioskNotPaired("This kiosk is not set up.")
-        return _info(kiosk, _location(session, kiosk))
-
-
-@dataclass(frozen=True)
-class KioskAnswer:
-    result: CheckinResult
-    visits_this_month: int
-
-
-def kiosk_scan(token: str, code: str, *, pin: str | None = None, deps: Deps) -> KioskAnswer:
-    """A scan at an enrolled kiosk: its own location only, paused while codes are being guessed."""
-    kiosk = authenticate(token, deps=deps)
-    door = checkin.Door(
-        kiosk_id=kiosk.id, pin=pin, admits=functools.partial(_not_cooling, kiosk.id)
-    )
-    result = checkin.scan(
-        code, location=kiosk.location_name, source=Source.KIOSK, door=door, deps=deps
-    )
-    return KioskAnswer(result, _visits_this_month(result, deps))
-
-
-def _visits_this_month(result: CheckinResult, deps: Deps) -> int:
-    """Visits the member began since the 1st of this month, in the location's time zone."""
-    zone = ZoneInfo(result.location.timezone)
-    local = deps.clock().astimezone(zone)
-    month_start = datetime.combine(local.date().replace(day=1), time.min, tzinfo=zone)
-    with read_session(deps.engine) as session:
-        query = sa.select(sa.func.count()).where(
-            Visit.member_id == uuid.UUID(result.member.id), Visit.checked_in_at >= month_start
-        )
-        return int(session.scalar(query) or 0)
+    row = session.execute(query, {"token_hash": rules.secret_hash(token)}).first()
+    if row is None:
+        raise KioskNotPaired("This kiosk is not set up.")
+    kiosk, location = row
+    return kiosk, location
 
 
 def list_kiosks(*, deps: Deps) -> list[KioskInfo]:
@@ -164,13 +147,7 @@ def revoke(kiosk_id: int, *, deps: Deps) -> KioskInfo:
 def _not_cooling(kiosk_id: int, session: sa.orm.Session, now: datetime) -> None:
     """Refuse a paused kiosk's scan, inside the scan's transaction (see checkin.Door)."""
     since = now - rules.UNKNOWN_WINDOW - rules.COOLDOWN
-    times = session.scalars(
-        sa.select(DeniedAttempt.at).where(
-            DeniedAttempt.kiosk_id == kiosk_id,
-            DeniedAttempt.at >= since,
-            DeniedAttempt.reason.in_(GUESSES),
-        )
-    ).all()
+    times = session.scalars(_GUESSES_SINCE, {"kiosk_id": kiosk_id, "since": since}).all()
     until = rules.cooldown_until(list(times), now)
     if until is not None:
         raise KioskCoolingDown("Too many unknown cards.", until=until)
@@ -186,3 +163,17 @@ def _info(kiosk: Kiosk, location: Location) -> KioskInfo:
     assert kiosk.id is not None and location.id is not None
     status = "revoked" if kiosk.revoked_at else "paired" if kiosk.token_hash else "waiting"
     return KioskInfo(kiosk.id, kiosk.name, location.id, location.name, status, kiosk.paired_at)
+
+
+# A scan's statements, built once (see checkin's).
+_PAIRED = (
+    sa.select(Kiosk, Location)
+    .join(Location, Location.id == Kiosk.location_id)
+    .where(Kiosk.token_hash == sa.bindparam("token_hash"), Kiosk.revoked_at.is_(None))
+)
+_PAIRED_HOLDING_LOCATION = _PAIRED.with_for_update(of=Location)  # until commit (PostgreSQL)
+_GUESSES_SINCE = sa.select(DeniedAttempt.at).where(
+    DeniedAttempt.kiosk_id == sa.bindparam("kiosk_id"),
+    DeniedAttempt.at >= sa.bindparam("since"),
+    DeniedAttempt.reason.in_(GUESSES),
+)

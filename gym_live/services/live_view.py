@@ -70,41 +70,17 @@ def _view(
 
 
 def _inside(session: Session, location_id: int) -> list[InsideNow]:
-    rows = session.execute(
-        sa.select(Member.member_code, Member.full_name, Visit.checked_in_at)
-        .join(Member, Member.id == Visit.member_id)
-        .where(Visit.location_id == location_id, Visit.checked_out_at.is_(None))
-        .order_by(Visit.checked_in_at.desc())
-    )
+    rows = session.execute(_INSIDE, {"location_id": location_id})
     return [InsideNow(code, name, since) for code, name, since in rows]
 
 
 def _feed(session: Session, location: Location) -> list[FeedItem]:
     """The newest check-ins, check-outs and refusals, each read through its own index."""
-    here, name = location.id, location.name
-    person = sa.select(Member.full_name).where(Member.id == Visit.member_id).scalar_subquery()
-    arrivals = session.execute(
-        sa.select(Visit.id, person, Visit.checked_in_at)
-        .where(Visit.location_id == here)
-        .order_by(Visit.checked_in_at.desc())
-        .limit(FEED_SIZE)
-    )
-    departures = session.execute(
-        sa.select(
-            Visit.id, person, Visit.checked_out_at, Visit.checked_in_at, Visit.checkout_reason
-        )
-        .where(Visit.location_id == here, Visit.checked_out_at.is_not(None))
-        .order_by(Visit.checked_out_at.desc())
-        .limit(FEED_SIZE)
-    )
-    refusals = session.execute(
-        sa.select(DeniedAttempt.id, Member.full_name, DeniedAttempt.at, DeniedAttempt.reason)
-        .outerjoin(Member, Member.id == DeniedAttempt.member_id)
-        .where(DeniedAttempt.location_id == here)
-        .order_by(DeniedAttempt.at.desc())
-        .limit(FEED_SIZE)
-    )
-    items = [FeedItem(f"in-{id_}", FeedKind.CHECK_IN, who, name, at) for id_, who, at in arrivals]
+    here, name = {"location_id": location.id}, location.name
+    items = [
+        FeedItem(f"in-{id_}", FeedKind.CHECK_IN, who, name, at)
+        for id_, who, at in session.execute(_ARRIVALS, here)
+    ]
     items += [
         FeedItem(
             f"out-{id_}",
@@ -115,10 +91,41 @@ def _feed(session: Session, location: Location) -> list[FeedItem]:
             stay_seconds=int((out - arrived).total_seconds()),
             reason=reason,
         )
-        for id_, who, out, arrived, reason in departures
+        for id_, who, out, arrived, reason in session.execute(_DEPARTURES, here)
     ]
     items += [
         FeedItem(f"denied-{id_}", FeedKind.DENIED, who, name, at, reason=reason)
-        for id_, who, at, reason in refusals
+        for id_, who, at, reason in session.execute(_REFUSALS, here)
     ]
     return newest(items)
+
+
+# The rows' statements, built once with the location as a bound parameter: building a
+# statement costs SQLAlchemy more than SQLite takes to run it.
+_LOCATION = sa.bindparam("location_id")
+_PERSON = sa.select(Member.full_name).where(Member.id == Visit.member_id).scalar_subquery()
+_INSIDE = (
+    sa.select(Member.member_code, Member.full_name, Visit.checked_in_at)
+    .join(Member, Member.id == Visit.member_id)
+    .where(Visit.location_id == _LOCATION, Visit.checked_out_at.is_(None))
+    .order_by(Visit.checked_in_at.desc())
+)
+_ARRIVALS = (
+    sa.select(Visit.id, _PERSON, Visit.checked_in_at)
+    .where(Visit.location_id == _LOCATION)
+    .order_by(Visit.checked_in_at.desc())
+    .limit(FEED_SIZE)
+)
+_DEPARTURES = (
+    sa.select(Visit.id, _PERSON, Visit.checked_out_at, Visit.checked_in_at, Visit.checkout_reason)
+    .where(Visit.location_id == _LOCATION, Visit.checked_out_at.is_not(None))
+    .order_by(Visit.checked_out_at.desc())
+    .limit(FEED_SIZE)
+)
+_REFUSALS = (
+    sa.select(DeniedAttempt.id, Member.full_name, DeniedAttempt.at, DeniedAttempt.reason)
+    .outerjoin(Member, Member.id == DeniedAttempt.member_id)
+    .where(DeniedAttempt.location_id == _LOCATION)
+    .order_by(DeniedAttempt.at.desc())
+    .limit(FEED_SIZE)
+)

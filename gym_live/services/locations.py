@@ -57,10 +57,7 @@ def resolve_location(session: Session, name: str | None, *, lock: bool = False) 
 
 
 def inside_count(session: Session, location_id: int) -> int:
-    query = sa.select(sa.func.count()).where(
-        Visit.location_id == location_id, Visit.checked_out_at.is_(None)
-    )
-    return int(session.scalar(query) or 0)
+    return int(session.scalar(_INSIDE_COUNT, {"location_id": location_id}) or 0)
 
 
 def snapshot(session: Session, location: Location) -> LocationSnapshot:
@@ -72,3 +69,9 @@ def snapshot(session: Session, location: Location) -> LocationSnapshot:
         timezone=location.timezone,
         inside_now=inside_count(session, location.id),
     )
+
+
+# Built once: every scan counts who is inside (see checkin's statements).
+_INSIDE_COUNT = sa.select(sa.func.count()).where(
+    Visit.location_id == sa.bindparam("location_id"), Visit.checked_out_at.is_(None)
+)

@@ -86,7 +86,11 @@ def to_snapshot(member: Member) -> MemberSnapshot:
 
 
 def _by_code(session: Session, code: str) -> Member | None:
-    return session.exec(select(Member).where(Member.member_code == code)).first()
+    return session.exec(_BY_CODE, params={"code": code}).first()
+
+
+# Built once: every scan looks a card up (see checkin's statements).
+_BY_CODE = select(Member).where(Member.member_code == sa.bindparam("code"))
 
 
 def _free_code(session: Session) -> str:

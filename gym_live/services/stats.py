@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -33,29 +34,22 @@ def stats_for(session: Session, location: Location, now: datetime) -> Stats:
     """The numbers, counted by the database through the visit indexes (two statements)."""
     assert location.id is not None
     window = day_window(now, location.zone_info)
-    here = Visit.location_id == location.id
-    arrived, left = Visit.checked_in_at, Visit.checked_out_at
-    slot = _quarter_hours_since(session, arrived, window.start).label("slot")
-    per_slot = session.execute(
-        sa.select(slot, sa.func.count())
-        .where(here, arrived >= window.start, arrived < window.end)
-        .group_by(slot)
-    ).all()
-    stays = sa.select(sa.func.count(), sa.func.sum(_minutes(session, arrived, left))).where(
-        here, left >= window.start, left < window.end, Visit.checkout_reason.in_(COUNTED_STAYS)
-    )
+    per_slot, totals = _statements(session.get_bind().dialect.name)
+    params = {
+        "location_id": location.id,
+        "start": window.start,
+        "end": window.end,
+        "now": now,
+        "origin": int(window.start.timestamp()),
+    }
+    slots = session.execute(per_slot, params).all()
     inside_now, inside_at_start, highest_rise, stays_ended, stay_minutes = session.execute(
-        sa.select(
-            _inside_at(here, now),
-            _inside_at(here, window.start),
-            _highest_rise(here, window.start, now),
-            stays.subquery(),
-        )
+        totals, params
     ).one()
     counts = DayCounts(
         inside_now=inside_now,
         hourly_checkins=hourly_from_quarters(
-            {int(n): count for n, count in per_slot}, window, location.zone_info
+            {int(n): count for n, count in slots}, window, location.zone_info
         ),
         stays_ended=stays_ended,
         stay_minutes_total=float(stay_minutes or 0),
@@ -65,7 +59,34 @@ def stats_for(session: Session, location: Location, now: datetime) -> Stats:
     return stats_from(counts, capacity=location.capacity, window=window, now=now)
 
 
-def _inside_at(here: sa.ColumnElement[bool], moment: datetime) -> sa.ColumnElement[int]:
+@functools.cache
+def _statements(dialect: str) -> tuple[sa.Select, sa.Select]:
+    """Check-ins per quarter hour, and the other counts, for `location_id` on the day
+    from `start` to `end` as of `now`.
+
+    Built once per dialect with bound parameters: building these statements cost SQLAlchemy
+    three times what running them costs SQLite.
+    """
+    here = Visit.location_id == sa.bindparam("location_id")
+    start, end, now = sa.bindparam("start"), sa.bindparam("end"), sa.bindparam("now")
+    arrived, left = Visit.checked_in_at, Visit.checked_out_at
+    slot = _quarter_hours_since(dialect, arrived).label("slot")
+    per_slot = (
+        sa.select(slot, sa.func.count()).where(here, arrived >= start, arrived < end).group_by(slot)
+    )
+    stays = sa.select(sa.func.count(), sa.func.sum(_minutes(dialect, arrived, left))).where(
+        here, left >= start, left < end, Visit.checkout_reason.in_(COUNTED_STAYS)
+    )
+    totals = sa.select(
+        _inside_at(here, now),
+        _inside_at(here, start),
+        _highest_rise(here, start, now),
+        stays.subquery(),
+    )
+    return per_slot, totals
+
+
+def _inside_at(here: sa.ColumnElement[bool], moment: sa.BindParameter) -> sa.ColumnElement[int]:
     """Visits begun by `moment` and not ended by then: open ones, plus any ending later."""
     arrived, left = Visit.checked_in_at, Visit.checked_out_at
     still_open = sa.select(sa.func.count()).where(here, left.is_(None), arrived <= moment)
@@ -73,7 +94,9 @@ def _inside_at(here: sa.ColumnElement[bool], moment: datetime) -> sa.ColumnEleme
     return (still_open.scalar_subquery() + left_later.scalar_subquery()).label(None)
 
 
-def _highest_rise(here: sa.ColumnElement[bool], start: datetime, now: datetime) -> sa.ScalarSelect:
+def _highest_rise(
+    here: sa.ColumnElement[bool], start: sa.BindParameter, now: sa.BindParameter
+) -> sa.ScalarSelect:
     """The most people inside at once since `start`, above those inside at `start`.
 
     A running sum over the day's arrivals (+1) and departures (-1); at the same moment a
@@ -96,23 +119,17 @@ def _highest_rise(here: sa.ColumnElement[bool], start: datetime, now: datetime) 
     return sa.select(sa.func.max(running.c.inside)).scalar_subquery()
 
 
-def _minutes(session: Session, start: sa.ColumnElement, end: sa.ColumnElement) -> sa.ColumnElement:
+def _minutes(dialect: str, start: sa.ColumnElement, end: sa.ColumnElement) -> sa.ColumnElement:
     """Minutes between two timestamps, in the dialect's own date arithmetic."""
-    if _is_sqlite(session):
+    if dialect == "sqlite":
         return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440.0
     return sa.extract("epoch", end - start) / 60.0
 
 
-def _quarter_hours_since(
-    session: Session, moment: sa.ColumnElement, start: datetime
-) -> sa.ColumnElement[int]:
-    """Whole quarter hours from `start` to `moment` (whole seconds, so no rounding at edges)."""
-    origin = int(start.timestamp())
-    if _is_sqlite(session):
+def _quarter_hours_since(dialect: str, moment: sa.ColumnElement) -> sa.ColumnElement[int]:
+    """Whole quarter hours from `origin` (epoch seconds) to `moment`, no rounding at edges."""
+    origin = sa.bindparam("origin", type_=sa.Integer)
+    if dialect == "sqlite":
         seconds = sa.cast(sa.func.strftime("%s", moment), sa.Integer) - origin
         return sa.cast(seconds / QUARTER_SECONDS, sa.Integer)
     return sa.func.floor((sa.extract("epoch", moment) - origin) / QUARTER_SECONDS)
-
-
-def _is_sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"

@@ -18,8 +18,9 @@ from gym_live.domain.members import MAX_CODE_LENGTH, looks_like_pin
 from gym_live.live import get_hub
 from gym_live.presentation import stay_text
 from gym_live.services import kiosks
+from gym_live.services.checkin import CheckinResult
 from gym_live.services.deps import app_deps
-from gym_live.services.kiosks import KioskAnswer, KioskCoolingDown, KioskNotPaired
+from gym_live.services.kiosks import KioskCoolingDown, KioskNotPaired
 
 RESULT_SECONDS = 4
 PIN_SECONDS = 20
@@ -83,7 +84,7 @@ class KioskState(rx.State):
         code, pin = (self._pending_code, typed) if answering else (typed, None)
         self._pending_code, self.asking_pin = "", False
         try:
-            answer = await asyncio.to_thread(
+            done = await asyncio.to_thread(
                 kiosks.kiosk_scan, self.device_token, code, pin=pin, deps=app_deps()
             )
         except PinRequired:
@@ -108,21 +109,21 @@ class KioskState(rx.State):
                 "denied", "Please see the front desk", "Something went wrong with this scan."
             )
         else:
-            self._welcome_or_goodbye(answer)
+            self._welcome_or_goodbye(done)
         return [
             rx.call_script(f"window.glKioskSound && window.glKioskSound('{self._sound()}')"),
             KioskState.back_to_idle(self.shown),
         ]
 
-    def _welcome_or_goodbye(self, answer: KioskAnswer) -> None:
-        done, first = answer.result, answer.result.member.first_name
+    def _welcome_or_goodbye(self, done: CheckinResult) -> None:
+        first = done.member.first_name
         if done.checked_out_at is not None:
             stay = _unbroken(stay_text(done.stay_seconds or 0) + " today")
             self._show("goodbye", f"Goodbye, {first} \u2014 {stay}", "See you soon!")
             return
         until = done.member.valid_until
         valid = f"Membership valid until {until:%d %b %Y}" if until else "Membership active"
-        visits = answer.visits_this_month
+        visits = done.visits_this_month or 0
         self._show(
             "welcome",
             f"Welcome, {first}!",

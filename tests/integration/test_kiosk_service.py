@@ -61,8 +61,8 @@ def test_a_pairing_code_works_once_and_for_ten_minutes(deps: Deps, clock: FakeCl
 
 def test_a_kiosk_scans_at_its_own_location_only(deps: Deps, paired: str) -> None:
     answer = kiosks.kiosk_scan(paired, "10000001", deps=deps)
-    assert answer.result.action is Action.CHECK_IN
-    assert answer.result.location.name == "Harbour" and answer.visits_this_month == 1
+    assert answer.action is Action.CHECK_IN
+    assert answer.location.name == "Harbour" and answer.visits_this_month == 1
 
 
 def test_bad_tokens_and_revoked_kiosks_cannot_scan(deps: Deps, paired: str) -> None:
@@ -92,7 +92,7 @@ def test_refusals_are_logged_against_the_kiosk_and_guessing_pauses_it(
         kiosks.kiosk_scan(paired, "10000001", deps=deps)  # a valid card waits too
     assert count(deps, DeniedAttempt, DeniedAttempt.kiosk_id.is_not(None)) == 12
     clock.advance(seconds=30)
-    assert kiosks.kiosk_scan(paired, "10000001", deps=deps).result.action is Action.CHECK_IN
+    assert kiosks.kiosk_scan(paired, "10000001", deps=deps).action is Action.CHECK_IN
 
 
 def test_guesses_sent_at_once_from_many_tabs_still_pause_the_kiosk_at_the_limit(
@@ -132,10 +132,10 @@ def test_a_member_with_a_pin_needs_it_to_check_in_but_not_out(
         kiosks.kiosk_scan(paired, "10000001", pin="1357", deps=deps)
     assert count(deps, DeniedAttempt, DeniedAttempt.reason == "wrong_pin") == 1
     entered = kiosks.kiosk_scan(paired, "10000001", pin="2468", deps=deps)
-    assert entered.result.action is Action.CHECK_IN
+    assert entered.action is Action.CHECK_IN
     clock.advance(minutes=30)
     left = kiosks.kiosk_scan(paired, "10000001", deps=deps)  # no PIN to leave
-    assert left.result.action is Action.CHECK_OUT
+    assert left.action is Action.CHECK_OUT
 
 
 def test_pins_are_validated_and_can_be_removed(deps: Deps, paired: str) -> None:
@@ -144,6 +144,6 @@ def test_pins_are_validated_and_can_be_removed(deps: Deps, paired: str) -> None:
             members.set_pin("10000001", bad, deps=deps)
     members.set_pin("10000001", "2468", deps=deps)
     assert not members.set_pin("10000001", None, deps=deps).has_pin
-    assert kiosks.kiosk_scan(paired, "10000001", deps=deps).result.action is Action.CHECK_IN
+    assert kiosks.kiosk_scan(paired, "10000001", deps=deps).action is Action.CHECK_IN
     with pytest.raises(NotFound):
         members.set_pin("99999999", "2468", deps=deps)
