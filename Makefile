@@ -26,7 +26,7 @@ test: $(VENV)/.dev $(TOOLS_BIN)/node system-packages
 	$(BIN)/python -m pytest
 
 # Figures are printed and written to bench/results/ (git-ignored); see bench/README.md.
-bench: $(VENV)/.dev $(TOOLS_BIN)/node
+bench: $(VENV)/.dev $(TOOLS_BIN)/node system-packages
 	$(BIN)/python -m bench.run all
 
 lint: $(VENV)/.dev

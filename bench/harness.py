@@ -198,9 +198,9 @@ def command_line(pid: int) -> str:
 class BenchApp(ProdServer):
     """The app in production mode on a seeded temp database (tests.servers.ProdServer)."""
 
-    def __init__(self, workdir: Path, settings: dict[str, str]) -> None:
-        self.database_url = f"sqlite:///{workdir / 'bench.db'}"
-        super().__init__(app_environment(self.database_url, **settings), workdir / "reflex.log")
+    def __init__(self, database_url: str, settings: dict[str, str], log_path: Path) -> None:
+        self.database_url = database_url
+        super().__init__(app_environment(database_url, **settings), log_path)
 
     def server_rss(self) -> dict[str, Any]:
         """Memory of the whole process tree (RSS summed, and PSS), and of each process (MiB)."""
@@ -238,17 +238,42 @@ def running_chain(
     so each broadcast carries a realistic feed and "who is inside" list.
     """
     with tempfile.TemporaryDirectory(prefix=f"gym_bench_{name}_") as tmp:
-        app = BenchApp(Path(tmp), {**BENCH_SETTINGS, **(settings or {})})
-        migrate(app.database_url)
-        seed_chain(app.database_url)
-        if history:
-            add_history(app.database_url, history)
-        add_today(app.database_url, TODAY_VISITS, still_inside=TODAY_INSIDE, first_member=40_000)
-        started = app.start()
-        print(f"  app up on {app.url} in {started:.1f} s", flush=True)
-        try:
+        database_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        with serving(database_url, Path(tmp), history, settings or {}) as (app,):
             yield app
-        finally:
+
+
+@contextlib.contextmanager
+def running_instances(
+    database_url: str, redis_url: str, count: int
+) -> Iterator[tuple[BenchApp, ...]]:
+    """The production setup: `count` instances on one database, sharing Redis's event bus."""
+    with tempfile.TemporaryDirectory(prefix="gym_bench_instances_") as tmp:
+        settings = {"REDIS_URL": redis_url}
+        with serving(database_url, Path(tmp), 0, settings, count) as apps:
+            yield apps
+
+
+@contextlib.contextmanager
+def serving(
+    database_url: str, logs: Path, history: int, settings: dict[str, str], count: int = 1
+) -> Iterator[tuple[BenchApp, ...]]:
+    """The seeded chain on this database, served by `count` instances started one by one
+    (each builds the pages for its own port in the same folder before it serves)."""
+    migrate(database_url)
+    seed_chain(database_url)
+    if history:
+        add_history(database_url, history)
+    add_today(database_url, TODAY_VISITS, still_inside=TODAY_INSIDE, first_member=40_000)
+    env = {**BENCH_SETTINGS, **settings}
+    apps = tuple(BenchApp(database_url, env, logs / f"server{n}.log") for n in range(count))
+    try:
+        for app in apps:
+            started = app.start()
+            print(f"  app up on {app.url} in {started:.1f} s", flush=True)
+        yield apps
+    finally:
+        for app in apps:
             app.stop()
 
 

@@ -1,4 +1,4 @@
-"""`python -m bench.run [fanout|memory|history|firstpaint|all]`: run, print, write JSON.
+"""`python -m bench.run [SCENARIO|all]`: run, print, write JSON (scenarios: see SCENARIOS).
 
 Figures are printed and written to bench/results/<scenario>.json; nothing is asserted,
 because they depend on the machine (see bench/README.md for the targets).
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import statistics
 import sys
 import tempfile
@@ -19,13 +18,10 @@ from typing import Any
 
 import aiohttp
 
-from bench import browsers, load
-from bench.clients import Kiosk, Tab, frame_number, open_dashboards
-from bench.figures import line, summary
+from bench import browsers, fanout, instances, load
+from bench.clients import Tab, open_dashboards
 from bench.harness import (
-    KIOSK_CARD,
     LOCATIONS,
-    RESULTS,
     TODAY_INSIDE,
     TODAY_VISITS,
     BenchApp,
@@ -39,11 +35,6 @@ from bench.harness import (
 )
 from tests.servers import CHROMIUM_ARGS
 
-FANOUT_NS = (1, 10, 100, 500)
-SCANS = 120
-WARMUP_SCANS = 4
-SCAN_TIMEOUT = 10.0
-SCAN_GAP = 0.02
 MEMORY_STEPS = (0, 500, 1_000)
 HISTORY_SIZES = (10_000, 100_000, 1_000_000)
 HISTORY_RUNS = 20
@@ -52,161 +43,6 @@ TODAY_SIZES = (1_000, 10_000)
 TODAY_MEMBERS = 10_000
 FIRSTPAINT_LOADS = 6
 FIRST_LOCATION = LOCATIONS[0][0]
-FEED = '"feed_rx_state_":'
-
-
-class Arrivals:
-    """Per scan: when each dashboard first saw inside_now change after the scan was sent,
-    and when the new feed rows (a second, larger frame) arrived."""
-
-    def __init__(self) -> None:
-        self.sent = 0.0
-        self.times: dict[int, float] = {}
-        self.feed_times: dict[int, float] = {}
-        self.values: dict[int, int] = {}
-        self.frame_bytes = 0
-        self.expected = 0
-        self.all_in = asyncio.Event()
-
-    def start(self, expected: int) -> None:
-        self.sent, self.expected = time.perf_counter(), expected
-        self.times, self.values, self.feed_times = {}, {}, {}
-        self.all_in.clear()
-
-    def recorder(self, index: int) -> Callable[[float, str], None]:
-        def on_frame(at: float, frame: str) -> None:
-            if self.sent == 0.0 or at < self.sent:
-                return
-            if index not in self.feed_times and FEED in frame:
-                self.feed_times[index] = at
-            inside = None if index in self.times else frame_number(frame, "inside_now")
-            if inside is not None:
-                self.times[index] = at
-                self.values[index] = inside
-                self.frame_bytes = len(frame)
-            if len(self.times) >= self.expected and len(self.feed_times) >= self.expected:
-                self.all_in.set()
-
-        return on_frame
-
-
-async def scan_round(kiosk: Kiosk, arrivals: Arrivals, dashboards: int) -> dict[str, Any]:
-    """One scan; waits until every dashboard has its numbers and rows (or SCAN_TIMEOUT)."""
-    arrivals.start(dashboards)
-    answered: list[float] = []
-    answer = await kiosk.scan(KIOSK_CARD)
-    answer.add_done_callback(lambda _: answered.append(time.perf_counter()))
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(arrivals.all_in.wait(), SCAN_TIMEOUT)
-    with_answer = await asyncio.wait_for(answer, SCAN_TIMEOUT)
-    # The card toggles Downtown between TODAY_INSIDE and TODAY_INSIDE + 1 people inside.
-    truth = TODAY_INSIDE + (with_answer.get("screen") == "welcome")
-    return {
-        "stale": sum(value != truth for value in arrivals.values.values()),
-        "latencies": [t - arrivals.sent for t in arrivals.times.values()],
-        "feed_latencies": [t - arrivals.sent for t in arrivals.feed_times.values()],
-        "missed": dashboards - len(arrivals.times),
-        "values": set(arrivals.values.values()),
-        "kiosk_s": answered[0] - arrivals.sent if answered else None,
-        "frame_bytes": arrivals.frame_bytes,
-        "screen": with_answer.get("screen"),
-    }
-
-
-async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, Any]:
-    arrivals = Arrivals()
-    results: dict[str, Any] = {}
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        kiosk = await Kiosk.paired(session, app.url, app.pairing_code())
-        tabs: list[Tab] = []
-        try:
-            for n in ns:
-                opened = time.perf_counter()
-                tabs += await open_dashboards(
-                    session, app.url, n - len(tabs), arrivals.recorder, first_index=len(tabs)
-                )
-                print(f"  N={n}: {n} dashboards joined ({time.perf_counter() - opened:.1f} s)")
-                for _ in range(WARMUP_SCANS):
-                    await scan_round(kiosk, arrivals, n)
-                latencies: list[float] = []
-                feed_latencies: list[float] = []
-                kiosk_times: list[float] = []
-                missed, stale, screens, sizes = 0, 0, {}, []
-                for _ in range(scans):
-                    done = await scan_round(kiosk, arrivals, n)
-                    latencies += done["latencies"]
-                    feed_latencies += done["feed_latencies"]
-                    missed += done["missed"]
-                    stale += done["stale"]
-                    sizes.append(done["frame_bytes"])
-                    if done["kiosk_s"] is not None:
-                        kiosk_times.append(done["kiosk_s"])
-                    screens[done["screen"]] = screens.get(done["screen"], 0) + 1
-                    await asyncio.sleep(SCAN_GAP)
-                result = {
-                    "dashboards": n,
-                    "scans": scans,
-                    "scan_to_dashboard": summary(latencies),
-                    "scan_to_feed_row": summary(feed_latencies),
-                    "kiosk_answer": summary(kiosk_times),
-                    "missed_deliveries": missed,
-                    "stale_values": stale,
-                    "kiosk_screens": screens,
-                    "delta_frame_bytes_median": statistics.median(sizes),
-                    "server_pss_mib": app.server_rss()["pss_total_mib"],
-                }
-                results[str(n)] = result
-                print(line(f"N={n} scan->dashboard", result["scan_to_dashboard"]))
-                print(line(f"N={n} scan->feed row", result["scan_to_feed_row"]))
-                print(line(f"N={n} kiosk answer", result["kiosk_answer"]))
-                print(
-                    f"  N={n} missed {missed}, stale {stale}, screens {screens}, delta frame "
-                    f"{result['delta_frame_bytes_median']:.0f} bytes",
-                    flush=True,
-                )
-        finally:
-            await asyncio.gather(*(tab.close() for tab in tabs), kiosk.tab.close())
-    return results
-
-
-def chart(results: dict[str, Any], path: Path) -> Path | None:
-    """Latency against N (p50/p95/p99), beside the JSON. Skipped without matplotlib."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("  matplotlib not installed: no chart")
-        return None
-    ns = sorted(int(n) for n in results)
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    for key in ("p50_ms", "p95_ms", "p99_ms"):
-        ax.plot(ns, [results[str(n)]["scan_to_dashboard"][key] for n in ns], marker="o", label=key)
-    ax.axhline(40, color="grey", linestyle=":", label="target p99 N=100 (40 ms)")
-    ax.axhline(100, color="grey", linestyle="--", label="target p99 N=500 (100 ms)")
-    ax.set_xscale("log")
-    ax.set_xlabel("dashboards on one instance (N)")
-    ax.set_ylabel("scan -> delta on dashboard (ms)")
-    ax.set_title("gym_live fan-out latency")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
-
-
-def fanout(ns: Sequence[int] = FANOUT_NS, scans: int = SCANS) -> dict[str, Any]:
-    """Scenario 1: one kiosk toggles a card; every dashboard's delta is timed."""
-    print(f"fanout: N = {list(ns)}, {scans} scans each (check-in / check-out alternating)")
-    with running_chain("fanout") as app:
-        results = asyncio.run(fanout_on(app, ns, scans))
-    path = write_result("fanout", {"results": results})
-    png = chart(results, RESULTS / "fanout.png")
-    print(f"  -> {path}" + (f", {png}" if png else ""))
-    return results
 
 
 async def memory_on(app: BenchApp, steps: Sequence[int]) -> list[dict[str, Any]]:
@@ -373,13 +209,14 @@ def firstpaint(loads: int = FIRSTPAINT_LOADS) -> list[dict[str, Any]]:
 
 
 SCENARIOS: dict[str, Callable[[], object]] = {
-    "fanout": fanout,
+    "fanout": fanout.fanout,
     "throughput": load.throughput,
     "memory": memory,
     "history": history,
     "firstpaint": firstpaint,
     "storm": load.storm,
     "browsers": browsers.browsers,
+    "instances": instances.instances,
 }
 
 
