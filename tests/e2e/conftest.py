@@ -16,12 +16,13 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 class AppServer(ProdServer):
-    """The app in production mode on its own demo database, with the CLI on that database."""
+    """The app in production mode on the demo data, with the CLI on its database: its own
+    SQLite file unless given a database (which another instance may share)."""
 
-    def __init__(self, workdir: Path, **settings: str) -> None:
-        self.cli = Cli(f"sqlite:///{workdir / 'app.db'}")
+    def __init__(self, workdir: Path, database_url: str | None = None, **settings: str) -> None:
+        self.cli = Cli(database_url or f"sqlite:///{workdir / 'app.db'}")
         self.cli("migrate")
-        self.cli("seed-demo")
+        self.cli("seed-demo", "--if-empty")
         env = app_environment(
             self.cli.env["DATABASE_URL"], GYM_TIMEZONE=self.cli.env["GYM_TIMEZONE"], **settings
         )
@@ -36,10 +37,13 @@ class AppServer(ProdServer):
 
 @contextlib.contextmanager
 def running_app(
-    workdir: Path, prepare: Callable[[Cli], object] | None = None, **settings: str
+    workdir: Path,
+    prepare: Callable[[Cli], object] | None = None,
+    database_url: str | None = None,
+    **settings: str,
 ) -> Iterator[AppServer]:
     """The demo app; `prepare` runs CLI commands on its database before it starts."""
-    server = AppServer(workdir, **settings)
+    server = AppServer(workdir, database_url, **settings)
     if prepare is not None:
         prepare(server.cli)
     server.start()
