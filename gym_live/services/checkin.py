@@ -100,7 +100,7 @@ def scan(
     deps: Deps,
 ) -> CheckinResult:
     """A card at the door: check in, or out when already inside (the kiosk toggle)."""
-    return _run(code, location, source, deps, _scan, door or Door())
+    return _run(code, location, source, deps, _scan, door)
 
 
 def check_in(
@@ -128,17 +128,16 @@ def _run(
     step: _Step,
     door: Door | None = None,
 ) -> CheckinResult:
+    door = door or Door()
+    assert door.enter is None or location is None, "a door that enters finds its own location"
     for _ in range(MAX_ATTEMPTS):
         try:
             with write_session(deps.engine) as session:
-                now, door = deps.clock(), door or Door()
-                entrance = (
-                    door.enter(session, now)
-                    if door.enter is not None
-                    else Entrance(resolve_location(session, location, lock=True))
+                now = deps.clock()
+                entrance = _entrance(session, location, door, now)
+                txn = _Txn(
+                    session, entrance.location, entrance.kiosk_id, deps, source, now, [], door
                 )
-                where, kiosk = entrance.location, entrance.kiosk_id
-                txn = _Txn(session, where, kiosk, deps, source, now, [], door)
                 member: MemberSnapshot | None = None  # unknown until the code is looked up
                 try:
                     member = _member(txn, code)
@@ -154,6 +153,12 @@ def _run(
         except (IntegrityError, _LostRace):
             continue
     raise Conflict("The card was scanned many times at once; please try again.")
+
+
+def _entrance(session: Session, location: str | None, door: Door, now: datetime) -> Entrance:
+    if door.enter is not None:
+        return door.enter(session, now)
+    return Entrance(resolve_location(session, location, lock=True))
 
 
 def _scan(txn: _Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinResult:

@@ -103,7 +103,7 @@ def kiosk_scan(token: str, code: str, *, pin: str | None = None, deps: Deps) -> 
 
 def _enter(token: str, session: sa.orm.Session, now: datetime) -> checkin.Entrance:
     """Inside the scan's transaction: the kiosk's location, held, unless the kiosk is paused."""
-    kiosk, location = _paired(session, token, _PAIRED_HOLDING_LOCATION)
+    kiosk, location = _paired(session, token, _PAIRED_AND_HELD)
     assert kiosk.id is not None
     _not_cooling(kiosk.id, session, now)
     return checkin.Entrance(location, kiosk.id)
@@ -171,7 +171,9 @@ _PAIRED = (
     .join(Location, Location.id == Kiosk.location_id)
     .where(Kiosk.token_hash == sa.bindparam("token_hash"), Kiosk.revoked_at.is_(None))
 )
-_PAIRED_HOLDING_LOCATION = _PAIRED.with_for_update(of=Location)  # until commit (PostgreSQL)
+# Until commit (PostgreSQL): the location for its capacity, the kiosk so that a scan that
+# waited for the lock sees a revocation committed meanwhile (the row is re-checked).
+_PAIRED_AND_HELD = _PAIRED.with_for_update(of=(Location, Kiosk))
 _GUESSES_SINCE = sa.select(DeniedAttempt.at).where(
     DeniedAttempt.kiosk_id == sa.bindparam("kiosk_id"),
     DeniedAttempt.at >= sa.bindparam("since"),

@@ -83,6 +83,9 @@ class KioskState(rx.State):
         answering = self._pending_code and looks_like_pin(typed)
         code, pin = (self._pending_code, typed) if answering else (typed, None)
         self._pending_code, self.asking_pin = "", False
+        if not self.paired:  # set by the server at pairing: an unpaired tab costs no database work
+            self.paired, self.device_token = False, ""
+            return None
         try:
             done = await asyncio.to_thread(
                 kiosks.kiosk_scan, self.device_token, code, pin=pin, deps=app_deps()

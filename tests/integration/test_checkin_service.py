@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -145,3 +145,16 @@ def test_stored_times_are_utc_and_aware(deps: Deps, clock: FakeClock, anna: str)
         assert visit is not None
         assert visit.checked_in_at == clock.now
         assert visit.checked_in_at.utcoffset() == timedelta(0)
+
+
+def test_a_check_in_counts_the_visits_of_the_month_in_the_location_time_zone(
+    deps: Deps, clock: FakeClock, anna: str
+) -> None:
+    # The gym is in Berlin (UTC+1 in winter): 23:10 UTC on 31 January is already 1 February.
+    visits = []
+    for at in ("2026-01-20T09:00", "2026-01-31T22:50", "2026-01-31T23:10", "2026-02-01T08:00"):
+        clock.now = datetime.fromisoformat(at).replace(tzinfo=UTC)
+        visits.append(checkin.scan(anna, source=KIOSK, deps=deps).visits_this_month)
+        clock.advance(minutes=5)
+        assert checkin.scan(anna, source=KIOSK, deps=deps).visits_this_month is None  # out
+    assert visits == [1, 2, 1, 2]
