@@ -12,6 +12,7 @@ from gym_live.pages.dashboard import dashboard
 from gym_live.pages.kiosk import kiosk
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
+from gym_live.tabs import keep_open_tabs_alive
 
 # Young objects are collected every 50,000 net allocations (CPython's default: 700).
 GC_THRESHOLDS = (50_000, 20, 100)
@@ -44,3 +45,4 @@ app.add_page(
 )
 app.add_page(kiosk, route=routes.KIOSK, title="gym_live · Check in", on_load=KioskState.open_kiosk)
 app.register_lifespan_task(keep_live_views_current)
+app.register_lifespan_task(keep_open_tabs_alive)
