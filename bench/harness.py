@@ -24,7 +24,13 @@ import sqlalchemy as sa
 
 from gym_live.adapters.db import build_engine
 from gym_live.models import Location, Member, Visit
-from tests.servers import PROJECT_ROOT, ProdServer, app_environment
+from tests.servers import (
+    PROJECT_ROOT,
+    ProdServer,
+    app_environment,
+    postgres_server,
+    redis_server,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MEMBERS = 50_000
@@ -237,10 +243,23 @@ def running_chain(
     Downtown (the dashboards' location) has a day's traffic so far, with people inside,
     so each broadcast carries a realistic feed and "who is inside" list.
     """
-    with tempfile.TemporaryDirectory(prefix=f"gym_bench_{name}_") as tmp:
-        database_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        with serving(database_url, Path(tmp), history, settings or {}) as (app,):
-            yield app
+    with (
+        tempfile.TemporaryDirectory(prefix=f"gym_bench_{name}_") as tmp,
+        bench_database(Path(tmp)) as (database_url, bus),
+        serving(database_url, Path(tmp), history, {**bus, **(settings or {})}) as (app,),
+    ):
+        yield app
+
+
+@contextlib.contextmanager
+def bench_database(folder: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """SQLite in `folder` (the embedded default), or with BENCH_POSTGRES=1 the production
+    setup: a throwaway PostgreSQL, and a throwaway Redis as the event bus."""
+    if os.environ.get("BENCH_POSTGRES") != "1":
+        yield f"sqlite:///{folder / 'bench.db'}", {}
+        return
+    with postgres_server() as database_url, redis_server() as redis_url:
+        yield database_url, {"REDIS_URL": redis_url}
 
 
 @contextlib.contextmanager
