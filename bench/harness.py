@@ -1,8 +1,8 @@
 """The app under measurement: a seeded chain on a temp database, served as in production.
 
 Why not tests/e2e/conftest.py's AppServer: it seeds the 40-member demo and reports failures
-through pytest; a benchmark needs a chain-sized database and plain exceptions. The way the
-app is started (`python -m gym_live.serve` on one free port, own process group) is the same.
+through pytest; a benchmark needs a chain-sized database and plain exceptions. Both subclass
+tests.servers.ProdServer, so the app is started the same way.
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ def member_code(index: int) -> str:
 
 # The card a single-kiosk scenario toggles; nothing else in the bench touches it.
 KIOSK_CARD = member_code(100)
+
+
+def inside_after(screen: str | None) -> int:
+    """People at Downtown after a scan of KIOSK_CARD answered with `screen`: the card
+    toggles the day's TODAY_INSIDE and one more."""
+    return TODAY_INSIDE + (screen == "welcome")
 
 
 def raise_open_files(wanted: int = 16_384) -> int:
@@ -175,12 +181,8 @@ def rss_kib(pid: int) -> int:
 
 
 def pss_kib(pid: int) -> int:
-    """Proportional set size: shared pages split between the processes sharing them.
-
-    Reflex forks its workers from a supervisor that has already imported the app, so much
-    of a worker's RSS is the supervisor's pages; summing RSS counts them twice, summing
-    PSS counts them once.
-    """
+    """Proportional set size: pages shared with other processes (libraries) counted once
+    across them, so the server's figure does not depend on what else is running."""
     return _kib(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
@@ -263,14 +265,25 @@ def bench_database(folder: Path) -> Iterator[tuple[str, dict[str, str]]]:
 
 
 @contextlib.contextmanager
-def running_instances(
-    database_url: str, redis_url: str, count: int
-) -> Iterator[tuple[BenchApp, ...]]:
-    """The production setup: `count` instances on one database, sharing Redis's event bus."""
-    with tempfile.TemporaryDirectory(prefix="gym_bench_instances_") as tmp:
-        settings = {"REDIS_URL": redis_url}
-        with serving(database_url, Path(tmp), 0, settings, count) as apps:
-            yield apps
+def running_instances(count: int) -> Iterator[tuple[BenchApp, ...]]:
+    """The production setup: `count` instances on one throwaway PostgreSQL, sharing a
+    throwaway Redis as their event bus."""
+    with (
+        tempfile.TemporaryDirectory(prefix="gym_bench_instances_") as tmp,
+        postgres_server() as database_url,
+        redis_server() as redis_url,
+        serving(database_url, Path(tmp), 0, {"REDIS_URL": redis_url}, count) as apps,
+    ):
+        yield apps
+
+
+def seed(database_url: str, history: int = HISTORY) -> None:
+    """Migrate, then the chain, `history` past visits, and Downtown's day so far."""
+    migrate(database_url)
+    seed_chain(database_url)
+    if history:
+        add_history(database_url, history)
+    add_today(database_url, TODAY_VISITS, still_inside=TODAY_INSIDE, first_member=40_000)
 
 
 @contextlib.contextmanager
@@ -279,11 +292,7 @@ def serving(
 ) -> Iterator[tuple[BenchApp, ...]]:
     """The seeded chain on this database, served by `count` instances started one by one
     (each builds the pages for its own port in the same folder before it serves)."""
-    migrate(database_url)
-    seed_chain(database_url)
-    if history:
-        add_history(database_url, history)
-    add_today(database_url, TODAY_VISITS, still_inside=TODAY_INSIDE, first_member=40_000)
+    seed(database_url, history)
     env = {**BENCH_SETTINGS, **settings}
     apps = tuple(BenchApp(database_url, env, logs / f"server{n}.log") for n in range(count))
     try:

@@ -3,7 +3,8 @@
 A kiosk on the first instance toggles a card; each scan is timed to the dashboards on the
 instance that took it (its own relay hears Redis like every other) and to those on the
 second, which learn of it only through Redis. The throwaway servers are the tests' own
-(tests/servers.py), so the scenario runs on any machine `make test` runs on.
+(tests/servers.py, through bench.harness.running_instances), so the scenario runs on any
+machine `make test` runs on.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from bench.clients import Kiosk, Tab, open_dashboards
 from bench.fanout import SCAN_GAP, SCANS, WARMUP_SCANS, Arrivals, scan_round
 from bench.figures import line, summary
 from bench.harness import BenchApp, running_instances, write_result
-from tests.servers import postgres_server, redis_server
 
 DASHBOARDS_PER_INSTANCE = 100
 
@@ -28,11 +28,7 @@ def instances(per_instance: int = DASHBOARDS_PER_INSTANCE, scans: int = SCANS) -
         f"instances: 2 instances on PostgreSQL + Redis, {per_instance} dashboards on each, "
         f"{scans} scans at the first"
     )
-    with (
-        postgres_server() as database_url,
-        redis_server() as redis_url,
-        running_instances(database_url, redis_url, 2) as (first, second),
-    ):
+    with running_instances(2) as (first, second):
         result = asyncio.run(_timed(first, second, per_instance, scans))
     for where in ("same_instance", "other_instance"):
         print(line(f"scan->dashboard, {where.replace('_', ' ')}", result[where]))
@@ -59,8 +55,8 @@ async def _timed(first: BenchApp, second: BenchApp, n: int, scans: int) -> dict[
             missed = stale = 0
             for _ in range(scans):
                 done = await scan_round(kiosk, arrivals, 2 * n)
-                for index, at in arrivals.times.items():
-                    (same if index < n else other).append(at - arrivals.sent)
+                for index, seconds in done["latencies"].items():
+                    (same if index < n else other).append(seconds)
                 missed, stale = missed + done["missed"], stale + done["stale"]
                 if done["kiosk_s"] is not None:
                     answers.append(done["kiosk_s"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -30,8 +30,8 @@ from bench.clients import (
 )
 from bench.figures import line, summary
 from bench.harness import (
-    TODAY_INSIDE,
     BenchApp,
+    inside_after,
     member_code,
     running_chain,
     write_result,
@@ -290,7 +290,7 @@ async def storm_on(app: BenchApp, count: int) -> dict[str, Any]:
         await asyncio.sleep(1.0)  # the last scan's broadcast is in
         tabs = [o[0] for o in opened if isinstance(o, tuple)]
         joined = [o[1] - began for o in opened if isinstance(o, tuple)]
-        inside_truth = TODAY_INSIDE + (screens[-1] == "welcome") if screens else TODAY_INSIDE
+        inside_truth = inside_after(screens[-1] if screens else None)
         on_truth = sum(t.inside == inside_truth for t in timelines)
         await asyncio.gather(*(t.close() for t in [*tabs, kiosk.tab]))
     return {
@@ -318,6 +318,3 @@ def storm(count: int = STORM_DASHBOARDS) -> dict[str, Any]:
     )
     print(f"  -> {write_result('storm', result)}")
     return result
-
-
-SCENARIOS: dict[str, Callable[[], object]] = {"throughput": throughput, "storm": storm}

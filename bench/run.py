@@ -19,18 +19,17 @@ from typing import Any
 import aiohttp
 
 from bench import browsers, fanout, instances, load
+from bench.browsers import WAIT_FOR_NUMBER
 from bench.clients import Tab, open_dashboards
 from bench.harness import (
     LOCATIONS,
-    TODAY_INSIDE,
     TODAY_VISITS,
     BenchApp,
     add_history,
     add_today,
-    migrate,
     raise_open_files,
     running_chain,
-    seed_chain,
+    seed,
     write_result,
 )
 from tests.servers import CHROMIUM_ARGS
@@ -81,8 +80,8 @@ async def memory_on(app: BenchApp, steps: Sequence[int]) -> list[dict[str, Any]]
 
 
 def memory(steps: Sequence[int] = MEMORY_STEPS) -> list[dict[str, Any]]:
-    """Scenario 3: server RSS (whole reflex process tree, from /proc) as dashboards connect."""
-    print(f"memory: RSS with {list(steps)} dashboards connected")
+    """Scenario 3: the server's memory (PSS and RSS, from /proc) as dashboards connect."""
+    print(f"memory: the server's memory with {list(steps)} dashboards connected")
     with running_chain("memory") as app:
         rows = asyncio.run(memory_on(app, steps))
     print(f"  -> {write_result('memory', {'results': rows})}")
@@ -116,9 +115,7 @@ def history(sizes: Sequence[int] = HISTORY_SIZES, runs: int = HISTORY_RUNS) -> l
     rows = []
     with tempfile.TemporaryDirectory(prefix="gym_bench_history_") as tmp:
         url = f"sqlite:///{Path(tmp) / 'history.db'}"
-        migrate(url)
-        seed_chain(url)
-        add_today(url, TODAY_VISITS, still_inside=TODAY_INSIDE, first_member=40_000)
+        seed(url, history=0)  # the past grows below
         deps = Deps(engine=get_engine(url), bus=create_bus(None), settings=Settings(url))
         have = 0
         for size in sizes:
@@ -151,12 +148,6 @@ def history(sizes: Sequence[int] = HISTORY_SIZES, runs: int = HISTORY_RUNS) -> l
         deps.engine.dispose()
     print(f"  -> {write_result('history', {'results': rows})}")
     return rows
-
-
-WAIT_FOR_NUMBER = """() => {
-  const el = document.querySelector('#stat-inside-now');
-  return el && /\\d/.test(el.textContent) ? performance.now() : null;
-}"""
 
 
 def firstpaint(loads: int = FIRSTPAINT_LOADS) -> list[dict[str, Any]]:

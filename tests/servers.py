@@ -150,7 +150,7 @@ class ProdServer:
         """Start, and wait until the page and /ping answer; returns the seconds it took.
 
         Raises:
-            RuntimeError: reflex exited or did not answer in time (with the log's tail).
+            RuntimeError: the server exited or did not answer in time (with the log's tail).
         """
         began = time.monotonic()
         self._log = open(self.log_path, "a")  # noqa: SIM115  (closed in stop)
@@ -171,7 +171,7 @@ class ProdServer:
         return time.monotonic() - began
 
     def stop(self) -> None:
-        """Stop reflex and the server processes it started (one process group)."""
+        """Stop the server and anything it started (its own process group)."""
         if self._proc is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._proc.pid, signal.SIGTERM)

@@ -77,15 +77,15 @@ class KioskState(rx.State):
 
     @rx.event
     async def scan(self, form: dict[str, str]):  # noqa: ANN201  (a sound, then back to idle)
+        if not self.paired:  # set by the server at pairing: an unpaired tab costs no database work
+            self.paired, self.device_token = False, ""
+            return None
         typed = str(form.get("code", ""))[: MAX_CODE_LENGTH + 1]
         # While a PIN is asked for, PIN-shaped input is the PIN for the card scanned before;
         # anything else (the next member's card) is a new scan.
         answering = self._pending_code and looks_like_pin(typed)
         code, pin = (self._pending_code, typed) if answering else (typed, None)
         self._pending_code, self.asking_pin = "", False
-        if not self.paired:  # set by the server at pairing: an unpaired tab costs no database work
-            self.paired, self.device_token = False, ""
-            return None
         try:
             done = await asyncio.to_thread(
                 kiosks.kiosk_scan, self.device_token, code, pin=pin, deps=app_deps()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -17,6 +16,7 @@ from gym_live.services.deps import Deps
 from gym_live.services.stats import location_stats, stats_for
 from tests.conftest import FakeClock
 from tests.integration.helpers import gym, member
+from tests.unit.test_stats import NOW, at
 
 
 def test_stats_after_real_check_ins(deps: Deps, clock: FakeClock) -> None:
@@ -81,15 +81,7 @@ def _assert_sqlite_uses_indexes(deps: Deps) -> None:
             assert any("USING INDEX" in s or "USING COVERING INDEX" in s for s in steps), steps
 
 
-# The day's rules, each on a real database: a fixed `now`, a location in Berlin.
-BERLIN = ZoneInfo("Europe/Berlin")
-NOW = datetime(2026, 1, 14, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
-
-
-def at(hour: int, minute: int = 0, day: int = 14) -> datetime:
-    return datetime(2026, 1, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
-
-
+# The day's rules, each on a real database: the unit tests' fixed `now`, a location in Berlin.
 Span = tuple[datetime, datetime | None, str | None]
 
 

@@ -17,8 +17,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 1, 14, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
 
 
-def at(hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 1, 14, hour, minute, tzinfo=BERLIN).astimezone(UTC)
+def at(hour: int, minute: int = 0, day: int = 14) -> datetime:
+    """A Berlin wall-clock time in January 2026, as UTC."""
+    return datetime(2026, 1, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 def counts(**fields: object) -> DayCounts:
