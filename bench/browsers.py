@@ -19,7 +19,7 @@ import aiohttp
 from bench.clients import Kiosk, frame_number, open_dashboards
 from bench.figures import line, summary
 from bench.harness import KIOSK_CARD, BenchApp, inside_after, running_chain, write_result
-from tests.servers import CHROMIUM_ARGS
+from devtools.servers import CHROMIUM_ARGS
 
 BROWSER_PAGES = 3
 BROWSER_WITH = 100

@@ -25,8 +25,8 @@ from typing import Any
 
 import aiohttp
 import reflex as rx
-from reflex_base.constants.state import FIELD_MARKER
 
+from gym_live.reflex_compat import FIELD_MARKER
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
 

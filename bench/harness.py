@@ -2,7 +2,7 @@
 
 Why not tests/e2e/conftest.py's AppServer: it seeds the 40-member demo and reports failures
 through pytest; a benchmark needs a chain-sized database and plain exceptions. Both subclass
-tests.servers.ProdServer, so the app is started the same way.
+devtools.servers.ProdServer, so the app is started the same way.
 """
 
 from __future__ import annotations
@@ -22,15 +22,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gym_live.adapters.db import build_engine
-from gym_live.models import Location, Member, Visit
-from tests.servers import (
+from devtools.servers import (
     PROJECT_ROOT,
     ProdServer,
     app_environment,
     postgres_server,
     redis_server,
 )
+from gym_live.adapters.db import build_engine
+from gym_live.models import Location, Member, Visit
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MEMBERS = 50_000
@@ -204,7 +204,7 @@ def command_line(pid: int) -> str:
 
 
 class BenchApp(ProdServer):
-    """The app in production mode on a seeded temp database (tests.servers.ProdServer)."""
+    """The app in production mode on a seeded temp database (devtools.servers.ProdServer)."""
 
     def __init__(self, database_url: str, settings: dict[str, str], log_path: Path) -> None:
         self.database_url = database_url

@@ -3,7 +3,7 @@
 A kiosk on the first instance toggles a card; each scan is timed to the dashboards on the
 instance that took it (its own relay hears Redis like every other) and to those on the
 second, which learn of it only through Redis. The throwaway servers are the tests' own
-(tests/servers.py, through bench.harness.running_instances), so the scenario runs on any
+(devtools/servers.py, through bench.harness.running_instances), so the scenario runs on any
 machine `make test` runs on.
 """
 

@@ -32,7 +32,7 @@ from bench.harness import (
     seed,
     write_result,
 )
-from tests.servers import CHROMIUM_ARGS
+from devtools.servers import CHROMIUM_ARGS
 
 MEMORY_STEPS = (0, 500, 1_000)
 HISTORY_SIZES = (10_000, 100_000, 1_000_000)

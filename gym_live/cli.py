@@ -7,19 +7,18 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from gym_live import schemas
 from gym_live.adapters.migrations import upgrade_to_head
-from gym_live.domain.checkin import LocationSnapshot, Source
-from gym_live.domain.errors import Conflict, GymLiveError, InvalidInput
+from gym_live.domain.checkin import CheckinResult, Source
+from gym_live.domain.errors import Conflict, GymLiveError, InvalidInput, Reason
 from gym_live.domain.kiosks import PAIRING_TTL
-from gym_live.domain.members import MemberSnapshot
+from gym_live.domain.members import pin_rule
 from gym_live.services import checkin, demo, kiosks, locations, members, stats, sweep
-from gym_live.services.checkin import CheckinResult
 from gym_live.services.deps import Deps, app_deps
 
 Output = dict[str, object]
@@ -33,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(args, exc.code, exc.message)
     except SQLAlchemyError as exc:
         reason = str(exc.orig if getattr(exc, "orig", None) else exc).splitlines()[0]
-        return _fail(args, "database", f"Database error: {reason}")
+        return _fail(args, Reason.DATABASE, f"Database error: {reason}")
     text = result.pop("text", "")
     print(json.dumps({"ok": True, **result}, default=str) if getattr(args, "json", False) else text)
     return 0
@@ -65,27 +64,30 @@ def _location_add(args: argparse.Namespace, deps: Deps) -> Output:
     made = locations.add_location(
         args.name, capacity=args.capacity, timezone=args.timezone, deps=deps
     )
-    return {"location": asdict(made), "text": f"Location {made.name} added (id {made.id})."}
+    return {
+        "location": schemas.location(made),
+        "text": f"Location {made.name} added (id {made.id}).",
+    }
 
 
 def _location_list(args: argparse.Namespace, deps: Deps) -> Output:
     rows = locations.list_locations(deps=deps)
     text = "\n".join(f"{r.name}\t{r.inside_now}/{r.capacity}\t{r.timezone}" for r in rows)
-    return {"locations": [asdict(r) for r in rows], "text": text or "No locations."}
+    return {"locations": [schemas.location(r) for r in rows], "text": text or "No locations."}
 
 
 def _member_add(args: argparse.Namespace, deps: Deps) -> Output:
     made = members.add_member(
         args.name, code=args.code, valid_until=args.valid_until, status=args.status, deps=deps
     )
-    return {"member": _member_json(made), "text": made.code}
+    return {"member": schemas.member(made), "text": made.code}
 
 
 def _member_set_pin(args: argparse.Namespace, deps: Deps) -> Output:
     pin = None if args.remove else _read_pin()
     done = members.set_pin(args.code, pin, deps=deps)
     return {
-        "member": _member_json(done),
+        "member": schemas.member(done),
         "text": f"PIN {'removed' if pin is None else 'set'} for {done.full_name}.",
     }
 
@@ -103,7 +105,7 @@ def _read_pin() -> str:
     """Ask twice at a terminal; read one line from a pipe. Never from argv (shell history)."""
     if not sys.stdin.isatty():
         return sys.stdin.readline().strip()
-    pin = getpass.getpass("New PIN (4-8 digits): ")
+    pin = getpass.getpass(f"New PIN ({pin_rule()}): ")
     if getpass.getpass("Repeat it: ") != pin:
         raise InvalidInput("The two PINs differ.")
     return pin
@@ -112,13 +114,15 @@ def _read_pin() -> str:
 def _member_list(args: argparse.Namespace, deps: Deps) -> Output:
     rows = members.list_members(deps=deps, limit=args.limit)
     text = "\n".join(f"{m.code}\t{m.full_name}\t{m.status}\t{m.valid_until or '-'}" for m in rows)
-    return {"members": [_member_json(m) for m in rows], "text": text or "No members."}
+    return {"members": [schemas.member(m) for m in rows], "text": text or "No members."}
 
 
 def _visit_command(operation: Callable[..., CheckinResult]) -> Callable[..., Output]:
     def run(args: argparse.Namespace, deps: Deps) -> Output:
         done = operation(args.code, location=args.location, source=Source.CLI, deps=deps)
-        return _visit_json(done)
+        stay = f" after {done.stay_seconds // 60} min" if done.stay_seconds is not None else ""
+        text = f"{done.action.value.replace('_', ' ')}: {done.member.full_name}{stay}"
+        return {**schemas.visit(done), "text": text}
 
     return run
 
@@ -127,66 +131,33 @@ def _kiosk_add(args: argparse.Namespace, deps: Deps) -> Output:
     made, code = kiosks.add_kiosk(args.location, name=args.name, deps=deps)
     valid = int(PAIRING_TTL.total_seconds() // 60)
     text = f"{made.name} (id {made.id}) at {made.location_name}: pairing code {code}"
-    return {"kiosk": asdict(made), "pairing_code": code, "text": f"{text}, valid {valid} min"}
+    return {
+        "kiosk": schemas.kiosk(made),
+        "pairing_code": code,
+        "text": f"{text}, valid {valid} min",
+    }
 
 
 def _kiosk_list(args: argparse.Namespace, deps: Deps) -> Output:
     rows = kiosks.list_kiosks(deps=deps)
     text = "\n".join(f"{k.id}\t{k.name}\t{k.location_name}\t{k.status}" for k in rows)
-    return {"kiosks": [asdict(k) for k in rows], "text": text or "No kiosks."}
+    return {"kiosks": [schemas.kiosk(k) for k in rows], "text": text or "No kiosks."}
 
 
 def _kiosk_revoke(args: argparse.Namespace, deps: Deps) -> Output:
     done = kiosks.revoke(args.id, deps=deps)
-    return {"kiosk": asdict(done), "text": f"{done.name} (id {done.id}) revoked."}
+    return {"kiosk": schemas.kiosk(done), "text": f"{done.name} (id {done.id}) revoked."}
 
 
 def _stats(args: argparse.Namespace, deps: Deps) -> Output:
     location, numbers = stats.location_stats(args.location, deps=deps)
-    data = numbers.to_dict()
-    text = "\n".join(f"{key}: {value}" for key, value in data.items())
-    return {"location": location.name, **data, "text": f"{location.name}\n{text}"}
+    text = "\n".join(f"{key}: {value}" for key, value in numbers.to_dict().items())
+    return {**schemas.stats(location.name, numbers), "text": f"{location.name}\n{text}"}
 
 
 def _sweep(args: argparse.Namespace, deps: Deps) -> Output:
     closed = sweep.auto_checkout(deps=deps)
     return {"closed": len(closed), "text": f"Auto checked out {len(closed)} visit(s)."}
-
-
-def _member_json(member: MemberSnapshot) -> Output:
-    return {
-        "id": member.id,
-        "code": member.code,
-        "name": member.full_name,
-        "status": member.status.value,
-        "valid_until": member.valid_until.isoformat() if member.valid_until else None,
-        "has_pin": member.has_pin,
-    }
-
-
-def _location_json(location: LocationSnapshot) -> Output:
-    return {
-        "id": location.id,
-        "name": location.name,
-        "inside_now": location.inside_now,
-        "capacity": location.capacity,
-    }
-
-
-def _visit_json(done: CheckinResult) -> Output:
-    stay = f" after {done.stay_seconds // 60} min" if done.stay_seconds is not None else ""
-    return {
-        "action": done.action.value,
-        "member": _member_json(done.member),
-        "location": _location_json(done.location),
-        "visit": {
-            "id": done.visit_id,
-            "checked_in_at": done.checked_in_at.isoformat(),
-            "checked_out_at": done.checked_out_at.isoformat() if done.checked_out_at else None,
-            "stay_seconds": done.stay_seconds,
-        },
-        "text": f"{done.action.value.replace('_', ' ')}: {done.member.full_name}{stay}",
-    }
 
 
 def _date(raw: str) -> date:

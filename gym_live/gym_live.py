@@ -6,7 +6,9 @@ import gc
 
 import reflex as rx
 
-from gym_live.live import DASHBOARD, KIOSK, ReflexFanout, get_hub
+from gym_live.live.fanout import ReflexFanout
+from gym_live.live.hub import get_hub
+from gym_live.live.rooms import DASHBOARD, KIOSK
 from gym_live.pages import routes
 from gym_live.pages.dashboard import dashboard
 from gym_live.pages.kiosk import kiosk

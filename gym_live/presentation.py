@@ -5,28 +5,16 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from gym_live import wording
 from gym_live.domain.feed import FeedItem, FeedKind
 from gym_live.services.live_view import InsideNow, LocationView
 
 DashboardValues = dict[str, Any]
 # The rows of a dashboard: read and sent after its numbers, which are smaller and cheaper.
 ROW_VALUES = ("feed", "inside")
+# What the hub adds to every view: when it last changed, and every location's name.
+UPDATED_AT, LOCATIONS = "updated_at", "locations"
 NO_STAY = "\u2013"  # an en dash: no completed visit today yet
-
-FEED_ACTIONS = {
-    FeedKind.CHECK_IN: "Checked in",
-    FeedKind.CHECK_OUT: "Checked out",
-    FeedKind.AUTO_OUT: "Auto check-out",
-    FeedKind.DENIED: "Denied",
-}
-DENIAL_WORDS = {
-    "unknown_code": "unknown card",
-    "invalid_code": "not a member code",
-    "expired": "membership expired",
-    "frozen": "membership frozen",
-    "cancelled": "membership cancelled",
-    "full": "gym full",
-}
 
 
 def hours_minutes(minutes: float | None) -> str:
@@ -45,7 +33,7 @@ def stay_text(seconds: int) -> str:
 
 def feed_row(item: FeedItem) -> dict[str, str]:
     if item.kind is FeedKind.DENIED:
-        detail = DENIAL_WORDS.get(item.reason or "", item.reason or "")
+        detail = wording.for_staff(item.reason)
     elif item.stay_seconds is not None:
         detail = stay_text(item.stay_seconds)
     else:
@@ -53,8 +41,8 @@ def feed_row(item: FeedItem) -> dict[str, str]:
     return {
         "id": item.key,
         "kind": item.kind.value,
-        "name": item.member_name or "Unknown card",
-        "action": FEED_ACTIONS[item.kind],
+        "name": item.member_name or wording.UNKNOWN_PERSON,
+        "action": wording.FEED_ACTIONS[item.kind],
         "detail": detail,
         "location": item.location_name,
         "at": item.at.isoformat(),
@@ -72,7 +60,11 @@ def inside_row(row: InsideNow, zone: ZoneInfo) -> dict[str, str]:
 
 
 def dashboard_values(view: LocationView) -> DashboardValues:
-    """The page state's vars for one location, by name: the numbers, the rows, or both."""
+    """The page state's vars for one location, by name: the numbers, the rows, or both.
+
+    Applied to the dashboard's state by name (`states.live.LiveState`), so every key must be
+    one of its vars: `tests/unit/test_dashboard_values.py` checks that they are.
+    """
     values: DashboardValues = {}
     if (stats := view.stats) is not None:
         values |= {

@@ -17,6 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from gym_live.reflex_compat import SERVER_ENV
+
 APP_FACTORY = "gym_live.gym_live:app"
 
 
@@ -53,13 +55,8 @@ def server_command(host: str, port: int) -> list[str]:
 
 def server_env(port: int) -> dict[str, str]:
     """What `reflex run --env prod` sets for its server: production mode, the built pages
-    mounted beside the API, and no second compile (Reflex 0.10's variable names)."""
-    return {
-        **_port_env(port),
-        "REFLEX_ENV_MODE": "prod",
-        "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",
-        "__REFLEX_SKIP_COMPILE": "true",
-    }
+    mounted beside the API, and no second compile."""
+    return {**_port_env(port), "REFLEX_ENV_MODE": "prod", **SERVER_ENV}
 
 
 def _port_env(port: int) -> dict[str, str]:

@@ -8,6 +8,8 @@ import logging
 import reflex as rx
 from reflex.config import get_config
 
+from gym_live.reflex_compat import open_tab_tokens
+
 logger = logging.getLogger(__name__)
 
 # Touch every open tab this many times per expiry period.
@@ -27,8 +29,7 @@ async def keep_open_tabs_alive(app: rx.App) -> None:
     interval = max(1.0, get_config().redis_token_expiration / TOUCHES_PER_EXPIRY)
     while True:
         await asyncio.sleep(interval)
-        namespace = app.event_namespace
-        for client_token in list(namespace.token_to_sid if namespace else ()):
+        for client_token in open_tab_tokens(app):
             try:
                 async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=rx.State)):
                     pass  # reading the state renews its expiry

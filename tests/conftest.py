@@ -3,51 +3,18 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
+from devtools.servers import postgres_server, redis_server
 from gym_live.adapters.db import get_engine
 from gym_live.adapters.migrations import upgrade_to_head
-from gym_live.domain.events import GymEvent
 from gym_live.services.deps import Deps
 from gym_live.settings import Settings
-from tests.servers import postgres_server, redis_server
-
-# 10:00 in Berlin on a winter weekday: far from midnight and from DST changes.
-DEFAULT_NOW = datetime(2026, 1, 14, 9, 0, tzinfo=UTC)
-
-
-@dataclass
-class FakeClock:
-    now: datetime = DEFAULT_NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-@dataclass
-class RecordingBus:
-    """Our bus interface, recording what services publish (the memory bus is tested alone)."""
-
-    events: list[GymEvent] = field(default_factory=list)
-
-    def publish(self, event: GymEvent) -> None:
-        self.events.append(event)
-
-    async def subscribe(self):  # pragma: no cover - services never subscribe
-        raise NotImplementedError
-        yield
+from tests.helpers.databases import fresh_postgres_database
+from tests.helpers.fakes import FakeClock, RecordingBus
 
 
 @pytest.fixture(scope="session")
@@ -66,15 +33,6 @@ def redis_url() -> Iterator[str]:
         return
     with redis_server() as url:
         yield url
-
-
-def fresh_postgres_database(base_url: str) -> str:
-    name = f"gym_live_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

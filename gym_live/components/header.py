@@ -1,13 +1,10 @@
-"""The dashboard's heading: location, LIVE chip with last update, connection status."""
+"""The dashboard's part of the staff header: the location, its picker, the LIVE chip."""
 
 from __future__ import annotations
 
 import reflex as rx
-from reflex.components.core.banner import (
-    has_connection_errors,
-    has_too_many_connection_errors,
-)
 
+from gym_live.reflex_compat import has_connection_errors
 from gym_live.states.live import LiveState
 
 _AGO_FILTER = (
@@ -52,33 +49,9 @@ def live_chip() -> rx.Component:
     )
 
 
-def connection_status() -> rx.Component:
-    """Connected / reconnecting / offline, always visible."""
-    return rx.cond(
-        has_too_many_connection_errors,
-        _status("wifi-off", "Offline", "red"),
-        rx.cond(
-            has_connection_errors,
-            _status("refresh-cw", "Reconnecting…", "amber"),
-            _status("wifi", "Connected", "grass"),
-        ),
-    )
-
-
-def _status(icon: str, label: str, color: str) -> rx.Component:
-    return rx.badge(
-        rx.icon(icon, size=14),
-        label,
-        color_scheme=color,
-        variant="surface",
-        size="2",
-        id="connection-status",
-    )
-
-
-def header() -> rx.Component:
-    return rx.hstack(
-        rx.image(src="/logo.png", width="32px", height="32px", alt="gym_live"),
+def location_heading() -> tuple[rx.Component, ...]:
+    """The location shown, a picker when there are several, and the LIVE chip."""
+    return (
         rx.heading(LiveState.location_name, size="7", id="location-name"),
         rx.cond(
             LiveState.locations.length() > 1,
@@ -91,10 +64,4 @@ def header() -> rx.Component:
             ),
         ),
         live_chip(),
-        rx.spacer(),
-        connection_status(),
-        rx.color_mode.button(),
-        align="center",
-        width="100%",
-        wrap="wrap",
     )

@@ -58,6 +58,21 @@ class OpenVisit:
 
 
 @dataclass(frozen=True)
+class CheckinResult:
+    """What a check-in or check-out did, as the door, the desk and the CLI report it."""
+
+    action: Action
+    member: MemberSnapshot
+    location: LocationSnapshot
+    visit_id: int
+    checked_in_at: datetime
+    checked_out_at: datetime | None = None
+    stay_seconds: int | None = None
+    # For a check-in: the member's visits since the 1st of the month, this one included.
+    visits_this_month: int | None = None
+
+
+@dataclass(frozen=True)
 class ScanFacts:
     """Everything a scan decision depends on, read in the same transaction that acts on it."""
 

@@ -1,14 +1,49 @@
-"""One error family for the whole app; states and the CLI turn these into words for a person."""
+"""One error family for the whole app, and the reason codes it carries.
+
+States, the CLI and (later) the API turn these into words for a person: `gym_live.wording`.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+
+
+class Reason(StrEnum):
+    """Why something did not happen: a stable code for machines (the database, JSON, logs)."""
+
+    ERROR = "error"
+    CONFIG = "config"
+    DATABASE = "database"
+    INVALID_INPUT = "invalid_input"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    # A check-in refused; recorded as a denied attempt.
+    INVALID_CODE = "invalid_code"
+    UNKNOWN_CODE = "unknown_code"
+    CANCELLED = "cancelled"
+    FROZEN = "frozen"
+    EXPIRED = "expired"
+    FULL = "full"
+    WRONG_PIN = "wrong_pin"
+    # Nothing changes, and nothing is recorded.
+    PIN_REQUIRED = "pin_required"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    ALREADY_CHECKED_OUT = "already_checked_out"
+    NOT_CHECKED_IN = "not_checked_in"
+    # Door kiosks.
+    KIOSK_NOT_PAIRED = "kiosk_not_paired"
+    COOLDOWN = "cooldown"
+
+
+# Refusals that look like someone guessing card numbers or PINs (a kiosk then pauses).
+GUESSES = (Reason.UNKNOWN_CODE, Reason.INVALID_CODE, Reason.WRONG_PIN)
 
 
 class GymLiveError(Exception):
     """Root of every expected failure: a stable `code` for machines, a `message` for people."""
 
-    code = "error"
+    code = Reason.ERROR
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -16,19 +51,19 @@ class GymLiveError(Exception):
 
 
 class ConfigError(GymLiveError):
-    code = "config"
+    code = Reason.CONFIG
 
 
 class InvalidInput(GymLiveError):
-    code = "invalid_input"
+    code = Reason.INVALID_INPUT
 
 
 class NotFound(GymLiveError):
-    code = "not_found"
+    code = Reason.NOT_FOUND
 
 
 class Conflict(GymLiveError):
-    code = "conflict"
+    code = Reason.CONFLICT
 
 
 class ScanRefused(GymLiveError):
@@ -36,43 +71,43 @@ class ScanRefused(GymLiveError):
 
 
 class InvalidCode(ScanRefused):
-    code = "invalid_code"
+    code = Reason.INVALID_CODE
 
 
 class UnknownCode(ScanRefused):
-    code = "unknown_code"
+    code = Reason.UNKNOWN_CODE
 
 
 class MembershipCancelled(ScanRefused):
-    code = "cancelled"
+    code = Reason.CANCELLED
 
 
 class MembershipFrozen(ScanRefused):
-    code = "frozen"
+    code = Reason.FROZEN
 
 
 class MembershipExpired(ScanRefused):
-    code = "expired"
+    code = Reason.EXPIRED
 
 
 class LocationFull(ScanRefused):
-    code = "full"
+    code = Reason.FULL
 
 
 class WrongPin(ScanRefused):
-    code = "wrong_pin"
+    code = Reason.WRONG_PIN
 
 
 class PinRequired(GymLiveError):
     """The member protects check-ins with a PIN and none was given: ask for it."""
 
-    code = "pin_required"
+    code = Reason.PIN_REQUIRED
 
 
 class AlreadyCheckedIn(GymLiveError):
     """A repeated scan (or a staff check-in) of someone already inside: nothing changes."""
 
-    code = "already_checked_in"
+    code = Reason.ALREADY_CHECKED_IN
 
     def __init__(self, message: str, *, since: datetime) -> None:
         super().__init__(message)
@@ -82,8 +117,24 @@ class AlreadyCheckedIn(GymLiveError):
 class AlreadyCheckedOut(GymLiveError):
     """A scan right after a check-out (a scanner's double read): nothing changes."""
 
-    code = "already_checked_out"
+    code = Reason.ALREADY_CHECKED_OUT
 
 
 class NotCheckedIn(GymLiveError):
-    code = "not_checked_in"
+    code = Reason.NOT_CHECKED_IN
+
+
+class KioskNotPaired(GymLiveError):
+    """The tablet holds no device token of a paired, unrevoked kiosk: it shows pairing."""
+
+    code = Reason.KIOSK_NOT_PAIRED
+
+
+class KioskCoolingDown(GymLiveError):
+    """Too many guesses at this kiosk lately: it refuses scans until `until`."""
+
+    code = Reason.COOLDOWN
+
+    def __init__(self, message: str, *, until: datetime) -> None:
+        super().__init__(message)
+        self.until = until

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from gym_live.domain.errors import InvalidInput
+from gym_live.domain.members import looks_like_pin
 
 PAIRING_TTL = timedelta(minutes=10)
 # Unambiguous when read aloud or typed on a tablet: no 0/O, 1/I/L.
@@ -57,3 +58,14 @@ def cooldown_until(unknown_scans: list[datetime], now: datetime) -> datetime | N
     ]
     latest = max(ends, default=None)
     return latest if latest is not None and latest > now else None
+
+
+def read_kiosk_input(typed: str, pending_code: str) -> tuple[str, str | None]:
+    """What was typed or scanned at the kiosk: a card code, and the PIN for it if any.
+
+    While a PIN is asked for (`pending_code`, the card scanned before), PIN-shaped input is
+    that card's PIN; anything else (the next member's card) is a new scan.
+    """
+    if pending_code and looks_like_pin(typed):
+        return pending_code, typed
+    return typed, None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from gym_live.domain.errors import InvalidCode, InvalidInput
+from gym_live.domain.errors import InvalidCode, InvalidInput, PinRequired, WrongPin
 
 MAX_CODE_LENGTH = 32
 MIN_CODE_LENGTH = 4
@@ -88,3 +89,26 @@ def validate_pin(pin: str) -> str:
 
 def looks_like_pin(typed: str) -> bool:
     return typed.isascii() and typed.isdigit() and len(typed) in PIN_LENGTHS
+
+
+def pin_rule() -> str:
+    """The PIN rule in words, for whoever is asked to choose one."""
+    return f"{PIN_LENGTHS.start}-{PIN_LENGTHS.stop - 1} digits"
+
+
+def require_pin(member: MemberSnapshot, typed: str | None, matches: Callable[[str], bool]) -> None:
+    """Members who set a PIN are let in only with it (checking out needs none).
+
+    `matches` checks a typed PIN against the member's stored hash; it is called only when
+    the member has a PIN and one was typed (a slow hash costs only then).
+
+    Raises:
+        PinRequired: the member has a PIN and none was typed: ask for it.
+        WrongPin: the typed PIN is not the member's.
+    """
+    if not member.has_pin:
+        return
+    if typed is None:
+        raise PinRequired("Enter your PIN.")
+    if not matches(typed):
+        raise WrongPin("That PIN is not right.")

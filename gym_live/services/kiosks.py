@@ -11,28 +11,18 @@ from sqlmodel import select
 
 from gym_live.adapters.db import read_session, write_session
 from gym_live.domain import kiosks as rules
-from gym_live.domain.checkin import Source
-from gym_live.domain.errors import GymLiveError, InvalidInput, NotFound
+from gym_live.domain.checkin import CheckinResult, Source
+from gym_live.domain.errors import (
+    GUESSES,
+    InvalidInput,
+    KioskCoolingDown,
+    KioskNotPaired,
+    NotFound,
+)
 from gym_live.models import DeniedAttempt, Kiosk, Location
 from gym_live.services import checkin
-from gym_live.services.checkin import CheckinResult
 from gym_live.services.deps import Deps
 from gym_live.services.locations import resolve_location
-
-# Refusals that look like someone guessing card numbers or PINs.
-GUESSES = ("unknown_code", "invalid_code", "wrong_pin")
-
-
-class KioskNotPaired(GymLiveError):
-    code = "kiosk_not_paired"
-
-
-class KioskCoolingDown(GymLiveError):
-    code = "cooldown"
-
-    def __init__(self, message: str, *, until: datetime) -> None:
-        super().__init__(message)
-        self.until = until
 
 
 @dataclass(frozen=True)
@@ -177,5 +167,5 @@ _PAIRED_AND_HELD = _PAIRED.with_for_update(of=(Location, Kiosk))
 _GUESSES_SINCE = sa.select(DeniedAttempt.at).where(
     DeniedAttempt.kiosk_id == sa.bindparam("kiosk_id"),
     DeniedAttempt.at >= sa.bindparam("since"),
-    DeniedAttempt.reason.in_(GUESSES),
+    DeniedAttempt.reason.in_([reason.value for reason in GUESSES]),
 )

@@ -7,12 +7,11 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from gym_live.domain.checkin import Action, Source
+from gym_live.domain.checkin import Action, CheckinResult, Source
 from gym_live.domain.errors import GymLiveError
-from gym_live.live import get_hub
+from gym_live.live.hub import get_hub
 from gym_live.presentation import stay_text
 from gym_live.services import checkin, members
-from gym_live.services.checkin import CheckinResult
 from gym_live.services.deps import app_deps
 from gym_live.states.live import LiveState
 

@@ -6,35 +6,26 @@ import asyncio
 
 import reflex as rx
 
+from gym_live import wording
+from gym_live.domain.checkin import CheckinResult
 from gym_live.domain.errors import (
     AlreadyCheckedIn,
     AlreadyCheckedOut,
     GymLiveError,
+    KioskCoolingDown,
+    KioskNotPaired,
     PinRequired,
     ScanRefused,
 )
-from gym_live.domain.kiosks import COOLDOWN
-from gym_live.domain.members import MAX_CODE_LENGTH, looks_like_pin
-from gym_live.live import get_hub
+from gym_live.domain.kiosks import read_kiosk_input
+from gym_live.domain.members import MAX_CODE_LENGTH
+from gym_live.live.hub import get_hub
 from gym_live.presentation import stay_text
 from gym_live.services import kiosks
-from gym_live.services.checkin import CheckinResult
 from gym_live.services.deps import app_deps
-from gym_live.services.kiosks import KioskCoolingDown, KioskNotPaired
 
 RESULT_SECONDS = 4
 PIN_SECONDS = 20
-COOLDOWN_SECONDS = int(COOLDOWN.total_seconds())
-# Reasons a member at the door may read: about their own card, never about anyone else.
-REFUSALS = {
-    "unknown_code": "This card is not recognised.",
-    "invalid_code": "This card is not recognised.",
-    "expired": "Your membership has expired.",
-    "frozen": "Your membership is frozen.",
-    "cancelled": "Your membership is not active.",
-    "full": "The gym is full right now.",
-    "wrong_pin": "That PIN is not right.",
-}
 
 
 class KioskState(rx.State):
@@ -81,10 +72,7 @@ class KioskState(rx.State):
             self.paired, self.device_token = False, ""
             return None
         typed = str(form.get("code", ""))[: MAX_CODE_LENGTH + 1]
-        # While a PIN is asked for, PIN-shaped input is the PIN for the card scanned before;
-        # anything else (the next member's card) is a new scan.
-        answering = self._pending_code and looks_like_pin(typed)
-        code, pin = (self._pending_code, typed) if answering else (typed, None)
+        code, pin = read_kiosk_input(typed, self._pending_code)
         self._pending_code, self.asking_pin = "", False
         try:
             done = await asyncio.to_thread(
@@ -98,19 +86,13 @@ class KioskState(rx.State):
             self.paired, self.device_token = False, ""
             return None
         except KioskCoolingDown:
-            self._show(
-                "cooldown",
-                "Please wait a moment",
-                "Too many unknown cards. Try again in 30 seconds, or ask at the front desk.",
-            )
+            self._show("cooldown", wording.COOLDOWN_TITLE, wording.COOLDOWN_DETAIL)
         except (AlreadyCheckedIn, AlreadyCheckedOut) as exc:
-            self._show("already", exc.message.rstrip("."), "No need to scan again.")
+            self._show("already", exc.message.rstrip("."), wording.NO_NEED_AGAIN)
         except ScanRefused as exc:
-            self._show("denied", "Please see the front desk", REFUSALS.get(exc.code, ""))
+            self._show("denied", wording.SEE_THE_DESK, wording.for_members(exc.code))
         except GymLiveError:
-            self._show(
-                "denied", "Please see the front desk", "Something went wrong with this scan."
-            )
+            self._show("denied", wording.SEE_THE_DESK, wording.SCAN_FAILED)
         else:
             self._welcome_or_goodbye(done)
         return [
@@ -122,7 +104,7 @@ class KioskState(rx.State):
         first = done.member.first_name
         if done.checked_out_at is not None:
             stay = _unbroken(stay_text(done.stay_seconds or 0) + " today")
-            self._show("goodbye", f"Goodbye, {first} \u2014 {stay}", "See you soon!")
+            self._show("goodbye", f"Goodbye, {first} \u2014 {stay}", wording.SEE_YOU_SOON)
             return
         until = done.member.valid_until
         valid = f"Membership valid until {until:%d %b %Y}" if until else "Membership active"
@@ -153,7 +135,7 @@ class KioskState(rx.State):
         async with self:
             hold = RESULT_SECONDS
             if self.screen == "cooldown":
-                hold = COOLDOWN_SECONDS
+                hold = wording.COOLDOWN_SECONDS
             elif self.asking_pin:
                 hold = PIN_SECONDS
         await asyncio.sleep(hold)

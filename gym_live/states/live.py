@@ -6,10 +6,15 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from gym_live.live import get_hub
+from gym_live.live.hub import get_hub
+
+# LiveState's own vars; every other one is a value of the hub's view, set by name.
+PAGE_VARS = ("location_id", "opened_at", "ready")
 
 
 class LiveState(rx.State):
+    """The hub's view of one location (`presentation.dashboard_values`), and the page's own vars."""
+
     location_id: int = 0
     location_name: str = ""
     inside_now: int = 0

@@ -1,56 +1,13 @@
-"""The app in production mode on a free port with its own database, and a real chromium."""
+"""A real chromium, shared by the browser tests of a module (the app: tests/helpers/app.py)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.integration.test_cli import Cli
-from tests.servers import CHROMIUM_ARGS, PROJECT_ROOT, ProdServer, app_environment
-
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-
-
-class AppServer(ProdServer):
-    """The app in production mode on the demo data, with the CLI on its database: its own
-    SQLite file unless given a database (which another instance may share)."""
-
-    def __init__(self, workdir: Path, database_url: str | None = None, **settings: str) -> None:
-        self.cli = Cli(database_url or f"sqlite:///{workdir / 'app.db'}")
-        self.cli("migrate")
-        self.cli("seed-demo", "--if-empty")
-        env = app_environment(
-            self.cli.env["DATABASE_URL"], GYM_TIMEZONE=self.cli.env["GYM_TIMEZONE"], **settings
-        )
-        super().__init__(env, workdir / "reflex.log")
-
-    def start(self) -> float:
-        try:
-            return super().start()
-        except RuntimeError as exc:
-            pytest.fail(f"the app did not start: {exc}")
-
-
-@contextlib.contextmanager
-def running_app(
-    workdir: Path,
-    prepare: Callable[[Cli], object] | None = None,
-    database_url: str | None = None,
-    **settings: str,
-) -> Iterator[AppServer]:
-    """The demo app; `prepare` runs CLI commands on its database before it starts."""
-    server = AppServer(workdir, database_url, **settings)
-    if prepare is not None:
-        prepare(server.cli)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+from devtools.servers import CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")

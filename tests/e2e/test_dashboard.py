@@ -7,12 +7,12 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import ARTIFACTS, AppServer, running_app
+from tests.helpers.app import ARTIFACTS, AppServer, running_app
+from tests.helpers.dashboard_page import expected, open_dashboard, shown
 
 pytestmark = pytest.mark.e2e
-STATS = ("inside-now", "checkins-today", "avg-stay", "peak-today")
 RECONCILE_SECONDS = 5.0
 
 
@@ -21,30 +21,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     """The app as `make run` configures it: the default reconcile interval."""
     with running_app(tmp_path_factory.mktemp("app")) as server:
         yield server
-
-
-def open_dashboard(browser: Browser, app: AppServer, **context: object) -> Page:
-    page = browser.new_context(**context).new_page()
-    page.goto(app.url + "/")
-    page.wait_for_selector("#stat-inside-now", timeout=30_000)
-    return page
-
-
-def shown(page: Page) -> dict[str, str]:
-    numbers = {name: page.inner_text(f"#stat-{name}") for name in STATS}
-    numbers["capacity"] = page.inner_text("#stat-capacity")
-    return numbers
-
-
-def expected(stats: dict) -> dict[str, str]:
-    avg = stats["avg_stay_minutes"]
-    return {
-        "inside-now": str(stats["inside_now"]),
-        "checkins-today": str(stats["checkins_today"]),
-        "avg-stay": f"{int(avg // 60)}:{int(avg % 60):02d}" if avg is not None else "\u2013",
-        "peak-today": str(stats["peak_today"]),
-        "capacity": f"{stats['capacity_used_pct']}% of {stats['capacity']}",
-    }
 
 
 def test_dashboard_shows_the_same_numbers_as_the_cli(browser: Browser, app: AppServer) -> None:

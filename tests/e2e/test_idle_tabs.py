@@ -12,10 +12,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import AppServer, running_app
-from tests.e2e.test_dashboard import open_dashboard
-from tests.e2e.test_kiosk import answer, new_kiosk, wedge
-from tests.e2e.test_live_dashboard import desk_search, toast
+from tests.helpers.app import AppServer, running_app
+from tests.helpers.dashboard_page import desk_search, open_dashboard, toast
+from tests.helpers.kiosk_page import answer, new_kiosk, wedge
 
 pytestmark = pytest.mark.e2e
 EXPIRY_SECONDS = 3

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, WebSocket, expect
 
-from tests.conftest import fresh_postgres_database
-from tests.e2e.conftest import ARTIFACTS, AppServer, running_app
-from tests.e2e.test_kiosk_protocol import kiosk_tab
+from tests.helpers.app import ARTIFACTS, AppServer, running_app
+from tests.helpers.databases import fresh_postgres_database
+from tests.helpers.kiosk_socket import kiosk_tab
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
 MEMBER = "10000024"  # active and not inside in the demo

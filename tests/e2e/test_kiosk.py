@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.conftest import ARTIFACTS, AppServer, running_app
-from tests.e2e.test_dashboard import open_dashboard
-from tests.integration.test_cli import Cli
+from tests.helpers.app import ARTIFACTS, AppServer, running_app
+from tests.helpers.cli import Cli
+from tests.helpers.dashboard_page import open_dashboard
+from tests.helpers.kiosk_page import (
+    LANDSCAPE,
+    PORTRAIT,
+    answer,
+    answer_times,
+    keypad,
+    new_kiosk,
+    wedge,
+)
 
 pytestmark = pytest.mark.e2e
-LANDSCAPE, PORTRAIT = {"width": 1280, "height": 800}, {"width": 800, "height": 1280}
-answer_times: list[float] = []
 
 
 def prepare(cli: Cli) -> None:
@@ -53,71 +58,11 @@ def dashboard(browser: Browser, app: AppServer) -> Iterator[Page]:
     page.context.close()
 
 
-def new_kiosk(
-    browser: Browser, app: AppServer, location: str = "Downtown", viewport=LANDSCAPE
-) -> Page:
-    code = app.cli.json("kiosk", "add", "--location", location)["pairing_code"]
-    page = browser.new_context(viewport=viewport).new_page()
-    page.goto(app.url + "/kiosk")
-    expect(page.get_by_text("This kiosk is not set up")).to_be_visible(timeout=30_000)
-    page.fill("#kiosk-pairing-code", code.lower().replace("-", " "))  # as staff might type it
-    page.keyboard.press("Enter")
-    expect(page.locator("#kiosk-code")).to_be_focused(timeout=10_000)
-    page.evaluate(STOPWATCH)
-    return page
-
-
 @pytest.fixture(scope="module")
 def kiosk(browser: Browser, app: AppServer) -> Iterator[Page]:
     page = new_kiosk(browser, app)
     yield page
     page.context.close()
-
-
-def wedge(page: Page, code: str) -> None:
-    """A keyboard-wedge scanner: fast keystrokes into whatever has focus, then Enter."""
-    page.keyboard.type(code, delay=3)
-    page.keyboard.press("Enter")
-
-
-def keypad(page: Page, code: str, *, enter: bool = True) -> None:
-    overlay = page.locator("#kiosk-answer")
-    if overlay.count():  # a tap clears the last answer, if it has not gone by itself
-        with contextlib.suppress(PlaywrightTimeoutError):
-            overlay.click(timeout=1_000)
-    for digit in code:
-        page.click(f"[data-key='{digit}']")
-    if enter:
-        page.click("#kiosk-enter")
-
-
-# In the kiosk page: when Enter (key or button) was pressed, and when a new answer appeared.
-STOPWATCH = """() => {
-  const enter = () => { window.enterAt = performance.now(); };
-  document.addEventListener('keydown', (e) => { if (e.key === 'Enter') enter(); }, true);
-  document.addEventListener('click', (e) => {
-    if (e.target.closest('#kiosk-enter')) enter();
-  }, true);
-  new MutationObserver(() => {
-    const shown = document.querySelector('#kiosk-answer')?.dataset.shown;
-    if (shown && shown !== window.lastShown) {
-      window.lastShown = shown;
-      window.answeredAt = performance.now();
-    }
-  }).observe(document.body, {subtree: true, childList: true, attributes: true});
-}"""
-
-
-def answer(
-    page: Page, screen: str, title: str | re.Pattern[str], detail: str | re.Pattern[str] = ""
-) -> None:
-    """Wait for the answer to the last Enter (not an earlier one still on screen)."""
-    page.wait_for_function("() => window.answeredAt > window.enterAt", timeout=5_000)
-    answer_times.append(page.evaluate("() => (window.answeredAt - window.enterAt) / 1000"))
-    expect(page.locator(f"#kiosk-answer[data-screen={screen}]")).to_be_visible()
-    expect(page.locator("#kiosk-title")).to_have_text(title)
-    if detail:
-        expect(page.locator("#kiosk-detail")).to_have_text(detail)
 
 
 def on_dashboard(dashboard: Page, kind: str, text: str) -> None:

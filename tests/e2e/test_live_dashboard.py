@@ -18,11 +18,17 @@ from playwright.sync_api import Browser, Page, expect
 
 from gym_live.adapters.db import build_engine
 from gym_live.models import Member, Visit
-from tests.e2e.conftest import ARTIFACTS, AppServer, running_app
-from tests.e2e.test_dashboard import expected, open_dashboard, shown
+from tests.helpers.app import ARTIFACTS, AppServer, running_app
+from tests.helpers.dashboard_page import (
+    LIVE_TIMEOUT_MS,
+    desk_search,
+    expected,
+    open_dashboard,
+    shown,
+    toast,
+)
 
 pytestmark = pytest.mark.e2e
-LIVE_TIMEOUT_MS = 5_000  # far below the 300 s reconcile interval
 latencies: dict[str, list[float]] = {}
 
 
@@ -101,16 +107,6 @@ def wait_on_both(
         )
     arrived = max(page.evaluate("window.rowAddedAt") for page in dashboards)
     latencies.setdefault(action, []).append((arrived - began()) / 1000)
-
-
-def desk_search(desk: Page, text: str) -> None:
-    desk.fill("#member-search", text)
-
-
-def toast(page: Page, text: str | re.Pattern[str]) -> None:
-    expect(page.locator("[data-sonner-toast]").filter(has_text=text).first).to_be_visible(
-        timeout=LIVE_TIMEOUT_MS
-    )
 
 
 def numbers_match_the_database(app: AppServer, *pages: Page) -> None:

@@ -11,7 +11,7 @@ from gym_live.domain.members import STORED_CODE_LENGTH
 from gym_live.models import DeniedAttempt
 from gym_live.services import checkin
 from gym_live.services.deps import Deps
-from tests.integration.helpers import gym, member, snapshot_counts
+from tests.helpers.builders import gym, member, snapshot_counts
 
 BAD_CODES = [
     "",

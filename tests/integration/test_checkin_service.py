@@ -22,8 +22,8 @@ from gym_live.domain.events import EventKind
 from gym_live.models import DeniedAttempt, Visit
 from gym_live.services import checkin
 from gym_live.services.deps import Deps
-from tests.conftest import FakeClock
-from tests.integration.helpers import count, gym, member, open_visits
+from tests.helpers.builders import count, gym, member, open_visits
+from tests.helpers.fakes import FakeClock
 
 KIOSK = Source.KIOSK
 

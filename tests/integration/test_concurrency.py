@@ -18,8 +18,8 @@ from gym_live.domain.errors import AlreadyCheckedIn, GymLiveError
 from gym_live.models import Visit
 from gym_live.services import checkin, sweep
 from gym_live.services.deps import Deps
-from tests.conftest import FakeClock
-from tests.integration.helpers import count, gym, member, open_visits
+from tests.helpers.builders import count, gym, member, open_visits
+from tests.helpers.fakes import FakeClock
 
 SCANS = 50
 

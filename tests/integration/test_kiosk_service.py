@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from gym_live.domain.checkin import Action
 from gym_live.domain.errors import (
     InvalidInput,
+    KioskCoolingDown,
+    KioskNotPaired,
     MembershipFrozen,
     NotFound,
     PinRequired,
@@ -22,9 +24,8 @@ from gym_live.domain.kiosks import UNKNOWN_LIMIT
 from gym_live.models import DeniedAttempt, Kiosk, Member
 from gym_live.services import kiosks, members
 from gym_live.services.deps import Deps
-from gym_live.services.kiosks import KioskCoolingDown, KioskNotPaired
-from tests.conftest import FakeClock
-from tests.integration.helpers import count, gym, member
+from tests.helpers.builders import count, gym, member
+from tests.helpers.fakes import FakeClock
 
 
 @pytest.fixture

@@ -14,20 +14,14 @@ import redis
 from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
-from gym_live.live import (
-    DASHBOARD,
-    ROWS_INTERVAL,
-    DashboardValues,
-    LiveHub,
-    device_room,
-    kiosks_room,
-    room_for,
-)
-from gym_live.presentation import ROW_VALUES
+from gym_live.live.hub import LiveHub
+from gym_live.live.rooms import DASHBOARD, device_room, kiosks_room, room_for
+from gym_live.live.tasks import ROWS_INTERVAL
+from gym_live.presentation import ROW_VALUES, DashboardValues
 from gym_live.services import checkin, kiosks
 from gym_live.services.deps import Deps
-from tests.conftest import FakeClock
-from tests.integration.helpers import gym, member, open_visits
+from tests.helpers.builders import gym, member, open_visits
+from tests.helpers.fakes import FakeClock
 
 
 @dataclass

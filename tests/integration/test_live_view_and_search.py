@@ -14,8 +14,8 @@ from gym_live.services import checkin, sweep
 from gym_live.services.deps import Deps
 from gym_live.services.live_view import load_views
 from gym_live.services.members import search_members
-from tests.conftest import FakeClock
-from tests.integration.helpers import gym, member
+from tests.helpers.builders import gym, member
+from tests.helpers.fakes import FakeClock
 
 
 def test_the_view_has_feed_and_who_is_inside(deps: Deps, clock: FakeClock) -> None:

@@ -14,9 +14,9 @@ from gym_live.models import Location, Member, Visit
 from gym_live.services import checkin
 from gym_live.services.deps import Deps
 from gym_live.services.stats import location_stats, stats_for
-from tests.conftest import FakeClock
-from tests.integration.helpers import gym, member
-from tests.unit.test_stats import NOW, at
+from tests.helpers.builders import gym, member
+from tests.helpers.fakes import FakeClock
+from tests.helpers.stats import NOW, at
 
 
 def test_stats_after_real_check_ins(deps: Deps, clock: FakeClock) -> None:

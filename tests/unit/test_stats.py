@@ -12,14 +12,7 @@ from gym_live.domain.stats import (
     hourly_from_quarters,
     stats_from,
 )
-
-BERLIN = ZoneInfo("Europe/Berlin")
-NOW = datetime(2026, 1, 14, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
-
-
-def at(hour: int, minute: int = 0, day: int = 14) -> datetime:
-    """A Berlin wall-clock time in January 2026, as UTC."""
-    return datetime(2026, 1, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
+from tests.helpers.stats import BERLIN, NOW, STATS_KEYS, at
 
 
 def counts(**fields: object) -> DayCounts:
@@ -111,21 +104,6 @@ def test_hours_in_a_half_hour_zone() -> None:
     arrival = window.start + timedelta(hours=1, minutes=29)  # 01:29 in Kolkata
     hourly = hourly_from_quarters(quarters_at(window.start, arrival), window, kolkata)
     assert hourly[1] == 1
-
-
-STATS_KEYS = frozenset(
-    {
-        "inside_now",
-        "checkins_today",
-        "avg_stay_minutes",
-        "peak_today",
-        "hourly_checkins",
-        "capacity",
-        "capacity_used_pct",
-        "day",
-        "as_of",
-    }
-)
 
 
 def test_to_dict_has_stable_keys() -> None:

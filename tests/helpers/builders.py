@@ -1,4 +1,4 @@
-"""Small builders for integration tests."""
+"""Small builders and counters for tests on a real database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Throwaway Redis and PostgreSQL servers on free ports, for tests that need real ones."""
+"""Throwaway Redis and PostgreSQL servers on free ports, and the production app server on one:
+what the tests and the benchmarks start (neither imports the other)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Shared by tests and benchmarks: throwaway servers, the app launcher."""

@@ -1,0 +1,87 @@
+"""Every use of Reflex, python-socketio and python-engineio internals, in one place.
+
+gym_live sends its live updates past Reflex's per-tab machinery (see live/fanout.py), starts
+its own server (serve.py) and keeps open tabs alive (tabs.py). Each of those leans on a
+name that is not Reflex's public API. They are all here, and `tests/unit/test_reflex_compat.py`
+checks each one against the installed versions, so an upgrade that moves one fails that test
+first, naming what moved, instead of a browser test (or nothing) failing later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from engineio import packet as eio_packet
+from reflex.components.core.banner import has_connection_errors, has_too_many_connection_errors
+from reflex.state import StateUpdate
+from reflex_base.constants import SocketEvent
+from reflex_base.constants.state import FIELD_MARKER
+from socketio import packet as sio_packet
+
+__all__ = [
+    "FIELD_MARKER",
+    "SERVER_ENV",
+    "broadcast",
+    "declared_vars",
+    "has_connection_errors",
+    "has_too_many_connection_errors",
+    "open_tab_tokens",
+    "room_members",
+    "rooms_of",
+    "state_delta",
+]
+
+# What `reflex run --env prod` sets for its server process (Reflex 0.10's variable names):
+# the built pages mounted beside the API, and no second compile of the app.
+SERVER_ENV = {
+    "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",
+    "__REFLEX_SKIP_COMPILE": "true",
+}
+
+
+def state_delta(state_name: str, values: Mapping[str, Any]) -> list[Any]:
+    """The socket.io `event` payload a page applies as a delta of one state's vars.
+
+    Reflex's own wire format (`{"delta": {state: {var_rx_state_: value}}}`), so the browser
+    code applies it unchanged.
+    """
+    fields = {name + FIELD_MARKER: value for name, value in values.items()}
+    return [str(SocketEvent.EVENT), StateUpdate(delta={state_name: fields})]
+
+
+async def broadcast(namespace: Any, to: str, data: list[Any]) -> None:
+    """Encode once, then queue the same engine.io packet on each socket of `to` in turn.
+
+    What python-socketio's `emit` does, without its task per recipient: at hundreds of
+    sockets per change, creating and awaiting those tasks cost more than the sending.
+    Each socket's own queue keeps its packets in order, as with `emit`.
+    """
+    server, name = namespace.server, namespace.namespace
+    encoded = server.packet_class(sio_packet.EVENT, namespace=name, data=data).encode()
+    frame = eio_packet.Packet(eio_packet.MESSAGE, encoded)
+    for _, eio_sid in server.manager.get_participants(name, to):
+        socket = server.eio.sockets.get(eio_sid)
+        if socket is not None and not socket.closed:
+            await socket.send(frame)
+
+
+def room_members(namespace: Any, room: str) -> list[str]:
+    """The socket.io sids in a room on this instance."""
+    return [sid for sid, _ in namespace.server.manager.get_participants(namespace.namespace, room)]
+
+
+def rooms_of(namespace: Any, sid: str) -> Iterable[str]:
+    """The rooms a socket is in (its own sid among them)."""
+    return namespace.server.rooms(sid, namespace=namespace.namespace)
+
+
+def open_tab_tokens(app: Any) -> list[str]:
+    """The client tokens of the tabs connected to this instance."""
+    namespace = app.event_namespace
+    return list(namespace.token_to_sid) if namespace else []
+
+
+def declared_vars(state: type[Any]) -> set[str]:
+    """The names of the vars a state class declares (what a delta of it may carry)."""
+    return set(state.base_vars)

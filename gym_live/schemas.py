@@ -1,0 +1,68 @@
+"""The JSON shapes gym_live gives machines: the CLI's `--json` output, and the REST API's next.
+
+Each function turns one domain or service value into a dict of JSON types. The keys are the
+README's documented ones ("Operator CLI") and are stable: add keys, never rename them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from gym_live.domain.checkin import CheckinResult, LocationSnapshot
+from gym_live.domain.members import MemberSnapshot
+from gym_live.domain.stats import Stats
+from gym_live.services.kiosks import KioskInfo
+
+Json = dict[str, object]
+
+
+def member(snapshot: MemberSnapshot) -> Json:
+    return {
+        "id": snapshot.id,
+        "code": snapshot.code,
+        "name": snapshot.full_name,
+        "status": snapshot.status.value,
+        "valid_until": snapshot.valid_until.isoformat() if snapshot.valid_until else None,
+        "has_pin": snapshot.has_pin,
+    }
+
+
+def location(snapshot: LocationSnapshot) -> Json:
+    """A location as listed: with its time zone."""
+    return asdict(snapshot)
+
+
+def location_summary(snapshot: LocationSnapshot) -> Json:
+    """A location as a scan's answer names it: where, and how full it is now."""
+    return {
+        "id": snapshot.id,
+        "name": snapshot.name,
+        "inside_now": snapshot.inside_now,
+        "capacity": snapshot.capacity,
+    }
+
+
+def visit(done: CheckinResult) -> Json:
+    """The answer to a scan, a check-in or a check-out."""
+    return {
+        "action": done.action.value,
+        "member": member(done.member),
+        "location": location_summary(done.location),
+        "visit": {
+            "id": done.visit_id,
+            "checked_in_at": done.checked_in_at.isoformat(),
+            "checked_out_at": done.checked_out_at.isoformat() if done.checked_out_at else None,
+            "stay_seconds": done.stay_seconds,
+        },
+    }
+
+
+def kiosk(info: KioskInfo) -> Json:
+    """A kiosk; `paired_at` keeps the text form the CLI has always printed (`str` of the time)."""
+    data = asdict(info)
+    data["paired_at"] = str(info.paired_at) if info.paired_at else None
+    return data
+
+
+def stats(location_name: str, numbers: Stats) -> Json:
+    return {"location": location_name, **numbers.to_dict()}

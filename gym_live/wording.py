@@ -1,0 +1,63 @@
+"""Reason codes and events in words, in one place: for staff at the desk, for members at the door.
+
+The codes themselves (`domain.errors.Reason`) are for machines: the database, the bus, JSON.
+What a member at the door reads is about their own card only and says what to do.
+"""
+
+from __future__ import annotations
+
+from gym_live.domain.errors import Reason
+from gym_live.domain.feed import FeedKind
+from gym_live.domain.kiosks import COOLDOWN
+
+COOLDOWN_SECONDS = int(COOLDOWN.total_seconds())
+
+# The feed's "what happened" column.
+FEED_ACTIONS = {
+    FeedKind.CHECK_IN: "Checked in",
+    FeedKind.CHECK_OUT: "Checked out",
+    FeedKind.AUTO_OUT: "Auto check-out",
+    FeedKind.DENIED: "Denied",
+}
+UNKNOWN_PERSON = "Unknown card"
+
+# Why a check-in was denied, as the feed's detail for staff.
+FOR_STAFF = {
+    Reason.UNKNOWN_CODE: "unknown card",
+    Reason.INVALID_CODE: "not a member code",
+    Reason.EXPIRED: "membership expired",
+    Reason.FROZEN: "membership frozen",
+    Reason.CANCELLED: "membership cancelled",
+    Reason.FULL: "gym full",
+}
+
+# Why a check-in was refused, as the member at the door reads it.
+FOR_MEMBERS = {
+    Reason.UNKNOWN_CODE: "This card is not recognised.",
+    Reason.INVALID_CODE: "This card is not recognised.",
+    Reason.EXPIRED: "Your membership has expired.",
+    Reason.FROZEN: "Your membership is frozen.",
+    Reason.CANCELLED: "Your membership is not active.",
+    Reason.FULL: "The gym is full right now.",
+    Reason.WRONG_PIN: "That PIN is not right.",
+}
+
+# The kiosk's answer screens: a title and a line of detail.
+SEE_THE_DESK = "Please see the front desk"
+SCAN_FAILED = "Something went wrong with this scan."
+NO_NEED_AGAIN = "No need to scan again."
+SEE_YOU_SOON = "See you soon!"
+COOLDOWN_TITLE = "Please wait a moment"
+COOLDOWN_DETAIL = (
+    f"Too many unknown cards. Try again in {COOLDOWN_SECONDS} seconds, or ask at the front desk."
+)
+
+
+def for_staff(reason: str | None) -> str:
+    """A denial's reason for the feed; an unknown code is shown as it is."""
+    return FOR_STAFF.get(reason or "", reason or "")
+
+
+def for_members(reason: str) -> str:
+    """A refusal's reason for the door; nothing for a code a member need not read."""
+    return FOR_MEMBERS.get(reason, "")

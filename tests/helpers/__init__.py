@@ -1,0 +1,1 @@
+"""What several test modules share: fakes, builders, the CLI runner, the app and its pages."""

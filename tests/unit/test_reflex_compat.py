@@ -1,0 +1,119 @@
+"""The Reflex, socket.io and engine.io internals gym_live leans on (gym_live/reflex_compat.py)
+still exist in the installed versions and behave as assumed.
+
+When a Reflex upgrade moves one of them, the test for it fails with a message that names
+what moved, before any browser test has to find out the hard way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import reflex as rx
+from engineio.async_socket import AsyncSocket
+
+from gym_live import reflex_compat
+
+STATE = "state.live_state"
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[rx.App]:
+    """A real Reflex app: its socket.io server and event namespace as the server builds them."""
+    yield rx.App()
+
+
+def _connect(app: rx.App, eio_sid: str) -> tuple[str, AsyncSocket]:
+    """A socket as engine.io and socket.io hold it once a browser tab has connected."""
+    namespace = app.event_namespace
+    assert namespace is not None, "rx.App no longer builds its event namespace on creation"
+    server = namespace.server
+    sid = asyncio.run(server.manager.connect(eio_sid, namespace.namespace))
+    socket = AsyncSocket(server.eio, eio_sid)
+    assert isinstance(server.eio.sockets, dict), "engine.io's server.eio.sockets moved"
+    server.eio.sockets[eio_sid] = socket
+    return sid, socket
+
+
+def _sent(socket: AsyncSocket) -> list[Any]:
+    """The socket.io payloads queued on a socket, decoded."""
+    packets = []
+    while not socket.queue.empty():
+        packet = socket.queue.get_nowait()
+        assert packet.packet_type == 4, "not an engine.io MESSAGE packet"
+        header, _, body = packet.data.partition(",")
+        assert header == "2/_event", f"not a socket.io EVENT on /_event: {packet.data[:40]}"
+        packets.append(json.loads(body))
+    return packets
+
+
+def test_the_delta_format_is_reflexs() -> None:
+    assert reflex_compat.FIELD_MARKER == "_rx_state_", "Reflex renamed its state field marker"
+    name, update = reflex_compat.state_delta(STATE, {"inside_now": 3})
+    assert name == "event", "Reflex's socket event is no longer called 'event'"
+    assert update.delta == {STATE: {"inside_now_rx_state_": 3}}
+
+
+def test_a_broadcast_reaches_each_socket_of_the_room_once_and_no_other(app: rx.App) -> None:
+    namespace = app.event_namespace
+    inside, inside_socket = _connect(app, "eio-inside")
+    _, outside_socket = _connect(app, "eio-outside")
+    closed, closed_socket = _connect(app, "eio-closed")
+
+    async def scenario() -> None:
+        await namespace.enter_room(inside, "location:1")
+        await namespace.enter_room(closed, "location:1")
+        closed_socket.closed = True
+        data = reflex_compat.state_delta(STATE, {"inside_now": 3})
+        await reflex_compat.broadcast(namespace, "location:1", data)
+
+    asyncio.run(scenario())
+    expected = ["event", {"delta": {STATE: {"inside_now_rx_state_": 3}}}]
+    assert _sent(inside_socket) == [expected], "the broadcast packet is no longer Reflex's delta"
+    assert _sent(outside_socket) == [] and _sent(closed_socket) == []
+
+
+def test_rooms_are_listed_both_ways(app: rx.App) -> None:
+    namespace = app.event_namespace
+    sid, _ = _connect(app, "eio-rooms")
+    asyncio.run(namespace.enter_room(sid, "kiosks:2"))
+    assert set(reflex_compat.rooms_of(namespace, sid)) == {sid, "kiosks:2"}
+    assert reflex_compat.room_members(namespace, "kiosks:2") == [sid]
+    asyncio.run(namespace.leave_room(sid, "kiosks:2"))
+    assert reflex_compat.room_members(namespace, "kiosks:2") == []
+
+
+def test_connected_tabs_are_listed_by_their_client_token(app: rx.App) -> None:
+    namespace = app.event_namespace
+    sid, _ = _connect(app, "eio-tab")
+    asyncio.run(namespace.link_token_to_sid(sid, "tab-token", update_state=False))
+    assert reflex_compat.open_tab_tokens(app) == ["tab-token"]
+    assert reflex_compat.open_tab_tokens(SimpleNamespace(event_namespace=None)) == []
+
+
+def test_the_server_environment_names_are_reflexs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reflex_base.environment import environment
+
+    mount, skip = environment.REFLEX_MOUNT_FRONTEND_COMPILED_APP, environment.REFLEX_SKIP_COMPILE
+    assert set(reflex_compat.SERVER_ENV) == {mount.name, skip.name}, "Reflex renamed them"
+    for name, value in reflex_compat.SERVER_ENV.items():
+        monkeypatch.setenv(name, value)
+    assert mount.get() is True and skip.get() is True
+
+
+def test_the_connection_error_vars_read_the_pages_socket_errors() -> None:
+    assert str(reflex_compat.has_connection_errors) == "(connectErrors.length > 0)"
+    assert str(reflex_compat.has_too_many_connection_errors) == "(connectErrors.length >= 2)"
+
+
+def test_a_state_lists_the_vars_it_declares() -> None:
+    class Probe(rx.State):
+        count: int = 0
+        _private: str = ""
+
+    assert reflex_compat.declared_vars(Probe) == {"count"}
