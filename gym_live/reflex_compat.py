@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import reflex as rx
 from engineio import packet as eio_packet
 from reflex.components.core.banner import has_connection_errors, has_too_many_connection_errors
 from reflex.state import StateUpdate
@@ -27,6 +28,7 @@ __all__ = [
     "has_connection_errors",
     "has_too_many_connection_errors",
     "open_tab_tokens",
+    "renew_tab_state",
     "room_members",
     "rooms_of",
     "state_delta",
@@ -85,3 +87,9 @@ def open_tab_tokens(app: Any) -> list[str]:
 def declared_vars(state: type[Any]) -> set[str]:
     """The names of the vars a state class declares (what a delta of it may carry)."""
     return set(state.base_vars)
+
+
+async def renew_tab_state(app: Any, client_token: str) -> None:
+    """Push back the moment Reflex forgets a tab's state: reading it renews its expiry."""
+    async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=rx.State)):
+        pass

@@ -8,7 +8,7 @@ import logging
 import reflex as rx
 from reflex.config import get_config
 
-from gym_live.reflex_compat import open_tab_tokens
+from gym_live.reflex_compat import open_tab_tokens, renew_tab_state
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,6 @@ async def keep_open_tabs_alive(app: rx.App) -> None:
         await asyncio.sleep(interval)
         for client_token in open_tab_tokens(app):
             try:
-                async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=rx.State)):
-                    pass  # reading the state renews its expiry
+                await renew_tab_state(app, client_token)
             except Exception:
                 logger.exception("could not renew the state of an open tab")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -94,6 +95,16 @@ def test_connected_tabs_are_listed_by_their_client_token(app: rx.App) -> None:
     asyncio.run(namespace.link_token_to_sid(sid, "tab-token", update_state=False))
     assert reflex_compat.open_tab_tokens(app) == ["tab-token"]
     assert reflex_compat.open_tab_tokens(SimpleNamespace(event_namespace=None)) == []
+
+
+def test_renewing_a_tabs_state_pushes_its_expiry_back(app: rx.App) -> None:
+    manager = app.state_manager
+    expiries = manager._token_expires_at  # the memory manager's deadlines, by state key
+    assert isinstance(expiries, dict), "Reflex's memory state manager keeps its deadlines elsewhere"
+    before = time.time()
+    asyncio.run(reflex_compat.renew_tab_state(app, "idle-tab"))
+    deadline = next(at for at, token in expiries.values() if token.ident == "idle-tab")
+    assert deadline >= before + manager.token_expiration
 
 
 def test_the_server_environment_names_are_reflexs(monkeypatch: pytest.MonkeyPatch) -> None:
