@@ -9,6 +9,7 @@ from pathlib import Path
 
 from gym_live.cli import commands
 from gym_live.cli.commands import Output
+from gym_live.domain.members import MemberStatus
 from gym_live.services import checkin
 
 
@@ -57,7 +58,9 @@ def build_parser(description: str | None) -> argparse.ArgumentParser:
     add.add_argument("--name", required=True)
     add.add_argument("--code", help="card number; generated when omitted")
     add.add_argument("--valid-until", type=_date, help="last day of the membership")
-    add.add_argument("--status", default="active", choices=["active", "frozen", "cancelled"])
+    add.add_argument(
+        "--status", default="active", choices=[status.value for status in MemberStatus]
+    )
     pin = command(
         "set-pin",
         commands.member_set_pin,
