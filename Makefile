@@ -19,6 +19,7 @@ TEST_PACKAGES := chromium redis-server postgresql
 run: $(VENV)/.runtime $(TOOLS_BIN)/node
 	$(BIN)/python -m gym_live migrate
 	$(BIN)/python -m gym_live seed-demo --if-empty
+	$(BIN)/python -m gym_live staff first-admin --url http://localhost:3000
 	$(BIN)/python -m gym_live.serve --port 3000
 
 test: $(VENV)/.dev $(TOOLS_BIN)/node system-packages

@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from gym_live.domain.checkin import CheckoutReason, Source
 from gym_live.domain.members import MAX_CODE_LENGTH, STORED_CODE_LENGTH, MemberStatus
+from gym_live.domain.staff import DISPLAY_NAME_LENGTH, USERNAME_LENGTHS, Role, SignInOutcome
 
 OPEN_VISIT = sa.text("checked_out_at IS NULL")
 
@@ -150,3 +151,50 @@ class Kiosk(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc_column())
     paired_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class Staff(SQLModel, table=True):
+    """A staff account. The username is stored lower-case (unique regardless of case)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(
+        sa_column=sa.Column(sa.String(USERNAME_LENGTHS.stop - 1), nullable=False, unique=True)
+    )
+    display_name: str = Field(sa_column=sa.Column(sa.String(DISPLAY_NAME_LENGTH), nullable=False))
+    role: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    active: bool = True
+    password_hash: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    created_at: datetime = Field(sa_column=_utc_column())
+    last_sign_in_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+    __table_args__ = (_choices("role", Role),)
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in browser. Only the SHA-256 of its token is kept; `expires_at` slides."""
+
+    __tablename__ = "staff_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", nullable=False, index=True)
+    token_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    created_at: datetime = Field(sa_column=_utc_column())
+    expires_at: datetime = Field(sa_column=_utc_column())
+    ended_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class SignInAttempt(SQLModel, table=True):
+    """Every sign-in attempt, by the username typed (known or not): lockout and the audit."""
+
+    __tablename__ = "sign_in_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=sa.Column(sa.String(USERNAME_LENGTHS.stop - 1), nullable=False))
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    outcome: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    at: datetime = Field(sa_column=_utc_column())
+
+    __table_args__ = (
+        sa.Index("ix_sign_in_username_at", "username", "at"),
+        _choices("outcome", SignInOutcome),
+    )

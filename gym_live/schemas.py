@@ -10,6 +10,7 @@ from dataclasses import asdict
 
 from gym_live.domain.checkin import CheckinResult, LocationSnapshot
 from gym_live.domain.members import MemberSnapshot
+from gym_live.domain.staff import StaffMember
 from gym_live.domain.stats import Stats
 from gym_live.services.kiosks import KioskInfo
 
@@ -66,3 +67,16 @@ def kiosk(info: KioskInfo) -> Json:
 
 def stats(location_name: str, numbers: Stats) -> Json:
     return {"location": location_name, **numbers.to_dict()}
+
+
+def staff(member: StaffMember) -> Json:
+    """A staff account: never its password hash or sessions."""
+    return {
+        "id": member.id,
+        "username": member.username,
+        "name": member.display_name,
+        "role": member.role.value,
+        "active": member.active,
+        "created_at": member.created_at.isoformat(),
+        "last_sign_in_at": member.last_sign_in_at.isoformat() if member.last_sign_in_at else None,
+    }

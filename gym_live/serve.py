@@ -26,7 +26,17 @@ def build_frontend(port: int) -> None:
     """The production bundle, pointed at this port (the page's websocket URL is baked in)."""
     reflex = Path(sys.executable).with_name("reflex")
     subprocess.run(
-        [str(reflex), "export", "--frontend-only", "--no-zip", "--env", "prod"],
+        # warning: Reflex's own hints (`reflex run`, `uv run ...`) do not apply here.
+        [
+            str(reflex),
+            "export",
+            "--frontend-only",
+            "--no-zip",
+            "--env",
+            "prod",
+            "--loglevel",
+            "warning",
+        ],
         env=_port_env(port),
         check=True,
     )
@@ -69,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
     build_frontend(args.port)
+    shown_host = "localhost" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"gym_live: serving on http://{shown_host}:{args.port} (Ctrl-C stops it)", flush=True)
     command = server_command(args.host, args.port)
     os.execve(command[0], command, server_env(args.port))
 

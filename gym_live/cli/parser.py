@@ -6,10 +6,12 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from gym_live.cli import commands
+from gym_live.cli import commands, staff_commands
 from gym_live.cli.commands import Output
 from gym_live.domain.members import MemberStatus
+from gym_live.domain.staff import Role
 from gym_live.services import checkin
 
 
@@ -99,8 +101,35 @@ def build_parser(description: str | None) -> argparse.ArgumentParser:
     )
     revoke.add_argument("id", type=int)
 
+    _staff_commands(command, subcommands)
+
     command("stats", commands.show_stats, "the live numbers of a location").add_argument(
         "--location"
     )
     command("sweep", commands.run_sweep, "auto check-out visits past the maximum stay")
     return parser
+
+
+def _staff_commands(command: Callable[..., argparse.ArgumentParser], parent: Any) -> None:
+    staff = parent.add_parser("staff", help="manage staff accounts")
+    actions = staff.add_subparsers(required=True, metavar="ACTION")
+    add = command(
+        "add",
+        staff_commands.add,
+        "add a staff account (password asked, or GYM_STAFF_PASSWORD)",
+        actions,
+    )
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add.add_argument("--name", help="the name shown to staff (default: the username)")
+    command("list", staff_commands.listing, "list staff accounts", actions)
+    for name, run, help_text in (
+        ("passwd", staff_commands.passwd, "set a new password (ends the account's sessions)"),
+        ("deactivate", staff_commands.deactivate, "stop an account signing in (ends its sessions)"),
+        ("reactivate", staff_commands.reactivate, "let a deactivated account sign in again"),
+    ):
+        command(name, run, help_text, actions).add_argument("username")
+    first = command(
+        "first-admin", staff_commands.first_admin, "create the first admin of an empty gym", actions
+    )
+    first.add_argument("--url", default="http://localhost:3000", help="where staff sign in")

@@ -34,6 +34,13 @@ class Reason(StrEnum):
     # Door kiosks.
     KIOSK_NOT_PAIRED = "kiosk_not_paired"
     COOLDOWN = "cooldown"
+    # Staff accounts.
+    WEAK_PASSWORD = "weak_password"
+    SIGN_IN_FAILED = "sign_in_failed"
+    ACCOUNT_LOCKED = "account_locked"
+    ACCOUNT_INACTIVE = "account_inactive"
+    NOT_SIGNED_IN = "not_signed_in"
+    LAST_ADMIN = "last_admin"
 
 
 # Refusals that look like someone guessing card numbers or PINs (a kiosk then pauses).
@@ -138,3 +145,41 @@ class KioskCoolingDown(GymLiveError):
     def __init__(self, message: str, *, until: datetime) -> None:
         super().__init__(message)
         self.until = until
+
+
+class WeakPassword(InvalidInput):
+    """A new password breaks the policy (length, the username, the common-password list)."""
+
+    code = Reason.WEAK_PASSWORD
+
+
+class SignInFailed(GymLiveError):
+    """Unknown username or wrong password: one message for both, so neither is revealed."""
+
+    code = Reason.SIGN_IN_FAILED
+
+
+class AccountLocked(GymLiveError):
+    """Too many failed sign-ins for this username lately; refused until `until`."""
+
+    code = Reason.ACCOUNT_LOCKED
+
+    def __init__(self, message: str, *, until: datetime) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class AccountInactive(GymLiveError):
+    code = Reason.ACCOUNT_INACTIVE
+
+
+class NotSignedIn(GymLiveError):
+    """No session, or one that expired or was ended: sign in (again)."""
+
+    code = Reason.NOT_SIGNED_IN
+
+
+class LastAdmin(Conflict):
+    """The last active admin cannot be deactivated or made front desk."""
+
+    code = Reason.LAST_ADMIN

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from gym_live.domain.errors import InvalidInput
+from gym_live.domain.limits import burst_pause_until
 from gym_live.domain.members import looks_like_pin
+from gym_live.domain.tokens import new_token
 
 PAIRING_TTL = timedelta(minutes=10)
 # Unambiguous when read aloud or typed on a tablet: no 0/O, 1/I/L.
@@ -33,16 +34,8 @@ def normalize_pairing_code(typed: str) -> str:
 
 
 def new_device_token() -> str:
-    """A long random secret the kiosk keeps; 256 bits, so a fast hash is safe to store."""
-    return secrets.token_urlsafe(32)
-
-
-def secret_hash(secret: str) -> str:
-    """SHA-256 of a high-entropy secret: indexable, and useless to whoever reads the table.
-
-    (Member PINs are low-entropy and use the slow passlib hash instead.)
-    """
-    return hashlib.sha256(secret.encode()).hexdigest()
+    """The long random secret a paired kiosk keeps."""
+    return new_token()
 
 
 def cooldown_until(unknown_scans: list[datetime], now: datetime) -> datetime | None:
@@ -50,14 +43,9 @@ def cooldown_until(unknown_scans: list[datetime], now: datetime) -> datetime | N
 
     The pause lasts COOLDOWN from the scan that went over the limit; None when not paused.
     """
-    times = sorted(unknown_scans)
-    ends = [
-        times[i] + COOLDOWN
-        for i in range(UNKNOWN_LIMIT, len(times))
-        if times[i] - times[i - UNKNOWN_LIMIT] <= UNKNOWN_WINDOW
-    ]
-    latest = max(ends, default=None)
-    return latest if latest is not None and latest > now else None
+    return burst_pause_until(
+        unknown_scans, now, count=UNKNOWN_LIMIT + 1, window=UNKNOWN_WINDOW, pause=COOLDOWN
+    )
 
 
 def read_kiosk_input(typed: str, pending_code: str) -> tuple[str, str | None]:

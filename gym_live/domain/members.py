@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from gym_live.domain.errors import InvalidCode, InvalidInput, PinRequired, WrongPin
+from gym_live.domain.text import tidy_name
 
 MAX_CODE_LENGTH = 32
 MIN_CODE_LENGTH = 4
@@ -66,14 +67,7 @@ def printable_code(raw: str) -> str:
 
 def validate_full_name(raw: str) -> str:
     """Return a trimmed member name, or raise InvalidInput with the reason."""
-    name = " ".join(raw.split())
-    if not name:
-        raise InvalidInput("A member needs a name.")
-    if len(name) > 120:
-        raise InvalidInput("A member name has at most 120 characters.")
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise InvalidInput("A member name cannot contain control characters.")
-    return name
+    return tidy_name(raw, what="A member name", max_length=120, missing="A member needs a name.")
 
 
 # Shorter than any card number, so a card scanned at a PIN prompt is never taken for a PIN.

@@ -19,6 +19,7 @@ from gym_live.domain.errors import (
     KioskNotPaired,
     NotFound,
 )
+from gym_live.domain.tokens import secret_hash
 from gym_live.models import DeniedAttempt, Kiosk, Location
 from gym_live.services import checkin
 from gym_live.services.deps import Deps
@@ -46,7 +47,7 @@ def add_kiosk(
         kiosk = Kiosk(
             name=(name or f"Kiosk {count + 1}")[:80],
             location_id=where.id,
-            pairing_code_hash=rules.secret_hash(rules.normalize_pairing_code(code)),
+            pairing_code_hash=secret_hash(rules.normalize_pairing_code(code)),
             pairing_expires_at=deps.clock() + rules.PAIRING_TTL,
             created_at=deps.clock(),
         )
@@ -57,7 +58,7 @@ def add_kiosk(
 
 def pair(typed_code: str, *, deps: Deps) -> tuple[KioskInfo, str]:
     """Exchange a valid, unexpired pairing code (once) for a device token."""
-    digest = rules.secret_hash(rules.normalize_pairing_code(typed_code))
+    digest = secret_hash(rules.normalize_pairing_code(typed_code))
     token = rules.new_device_token()
     now = deps.clock()
     with write_session(deps.engine) as session:
@@ -73,7 +74,7 @@ def pair(typed_code: str, *, deps: Deps) -> tuple[KioskInfo, str]:
         if kiosk is None:
             raise InvalidInput("That pairing code is not valid or has expired.")
         kiosk.pairing_code_hash, kiosk.pairing_expires_at = None, None
-        kiosk.token_hash, kiosk.paired_at = rules.secret_hash(token), now
+        kiosk.token_hash, kiosk.paired_at = secret_hash(token), now
         session.add(kiosk)
         session.commit()
         return _info(kiosk, _location(session, kiosk)), token
@@ -102,7 +103,7 @@ def _enter(token: str, session: sa.orm.Session, now: datetime) -> checkin.Entran
 def _paired(session: sa.orm.Session, token: str, query: sa.Select) -> tuple[Kiosk, Location]:
     if not token or len(token) > 200:
         raise KioskNotPaired("This kiosk is not set up.")
-    row = session.execute(query, {"token_hash": rules.secret_hash(token)}).first()
+    row = session.execute(query, {"token_hash": secret_hash(token)}).first()
     if row is None:
         raise KioskNotPaired("This kiosk is not set up.")
     kiosk, location = row

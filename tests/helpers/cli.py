@@ -16,6 +16,7 @@ class Cli:
         done = subprocess.run(
             [sys.executable, "-m", "gym_live", *args],
             env=self.env,
+            stdin=subprocess.DEVNULL,  # never a terminal: nothing waits for a prompt
             capture_output=True,
             text=True,
             timeout=60,

@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
 import pytest
 import sqlalchemy as sa
 
-from gym_live.adapters.db import build_engine
 from gym_live.domain.checkin import Action, Source
-from gym_live.domain.errors import AlreadyCheckedIn, GymLiveError
+from gym_live.domain.errors import AlreadyCheckedIn
 from gym_live.models import Visit
 from gym_live.services import checkin, sweep
 from gym_live.services.deps import Deps
 from tests.helpers.builders import count, gym, member, open_visits
+from tests.helpers.concurrency import all_at_once, on_own_connection
 from tests.helpers.fakes import FakeClock
 
 SCANS = 50
-
-
-def on_own_connection(deps: Deps) -> Deps:
-    """A dependency set whose engine opens a new connection per use, as separate clients do."""
-    return replace(deps, engine=build_engine(deps.settings.database_url, pooled=False))
-
-
-def all_at_once(works: list[Callable[[], object]]) -> list[object]:
-    """Run each callable on its own thread, released together; errors are returned."""
-    barrier = threading.Barrier(len(works))
-
-    def run(work: Callable[[], object]) -> object:
-        barrier.wait()
-        try:
-            return work()
-        except GymLiveError as exc:
-            return exc
-
-    with ThreadPoolExecutor(len(works)) as pool:
-        return list(pool.map(run, works))
 
 
 @pytest.mark.timeout(120)
