@@ -18,4 +18,12 @@ config = rx.Config(
         )
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # HTTP CORS: no other site's page may read this app's answers (none by default; list the
+    # origins browsers use behind a proxy in GYM_ALLOWED_ORIGINS). The WebSocket's own check
+    # is set in gym_live.gym_live (same origin, or the same list).
+    cors_allowed_origins=[
+        origin.strip()
+        for origin in os.environ.get("GYM_ALLOWED_ORIGINS", "").split(",")
+        if origin.strip()
+    ],
 )

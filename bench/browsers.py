@@ -16,7 +16,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.clients import Kiosk, frame_number, open_dashboards
+from bench.clients import Kiosk, frame_number, open_dashboards, signed_in
 from bench.figures import line, summary
 from bench.harness import KIOSK_CARD, BenchApp, inside_after, running_chain, write_result
 from devtools.servers import CHROMIUM_ARGS
@@ -69,12 +69,16 @@ async def browsers_on(app: BenchApp) -> dict[str, Any]:
         browser = await playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        tabs = await open_dashboards(session, app.url, BROWSER_WITH, recorder)
+        tabs = await open_dashboards(
+            session, app.url, BROWSER_WITH, recorder, staff_token=app.staff_token
+        )
         kiosk = await Kiosk.paired(session, app.url, await asyncio.to_thread(app.pairing_code))
         pages = []
         try:
             for _ in range(BROWSER_PAGES):
-                page = await (await browser.new_context()).new_page()
+                context = await browser.new_context()
+                await context.add_init_script(signed_in(app.staff_token))
+                page = await context.new_page()
                 await page.goto(app.url + "/")
                 await page.wait_for_function(WAIT_FOR_NUMBER)
                 await page.evaluate(WATCH_NUMBER)

@@ -27,12 +27,14 @@ import aiohttp
 import reflex as rx
 
 from gym_live.reflex_compat import FIELD_MARKER
+from gym_live.states.auth import TOKEN_KEY, AuthState
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
 
 ROOT = rx.State.get_full_name()
 LIVE = LiveState.get_full_name()
 KIOSK = KioskState.get_full_name()
+AUTH = AuthState.get_full_name()
 EVENT_PREFIX = "42/_event,"
 CONNECT_TIMEOUT = 60.0
 
@@ -158,11 +160,14 @@ async def open_dashboard(
     session: aiohttp.ClientSession,
     base_url: str,
     on_frame: Callable[[float, str], None] | None = None,
+    *,
+    staff_token: str,
 ) -> Tab:
-    """Open `/`: hydrate, let LiveState.open_dashboard run, wait until the room is joined."""
+    """Open `/` signed in (the session token as the page's localStorage holds it): hydrate,
+    let LiveState.open_dashboard run, wait until the room is joined."""
     tab = Tab(session, base_url, "/", on_frame)
     done = tab.expect(joined)
-    await tab.open()
+    await tab.open({f"{AUTH}.token{FIELD_MARKER}": staff_token})
     await asyncio.wait_for(done, CONNECT_TIMEOUT)
     return tab
 
@@ -173,6 +178,7 @@ async def open_dashboards(
     count: int,
     on_frame: Callable[[int], Callable[[float, str], None]] | None = None,
     *,
+    staff_token: str,
     first_index: int = 0,
     batch: int = 50,
 ) -> list[Tab]:
@@ -181,7 +187,12 @@ async def open_dashboards(
     for start in range(first_index, first_index + count, batch):
         indices = range(start, min(start + batch, first_index + count))
         tabs += await asyncio.gather(
-            *(open_dashboard(session, base_url, on_frame(i) if on_frame else None) for i in indices)
+            *(
+                open_dashboard(
+                    session, base_url, on_frame(i) if on_frame else None, staff_token=staff_token
+                )
+                for i in indices
+            )
         )
     return tabs
 
@@ -208,3 +219,8 @@ class Kiosk:
         answer = self.tab.expect(lambda state, d: state == KIOSK and "screen" in d)
         await self.tab.send(KIOSK, "scan", form={"code": code})
         return answer
+
+
+def signed_in(staff_token: str) -> str:
+    """A page script that puts the session where the app's page looks for it, before load."""
+    return f"localStorage.setItem({json.dumps(TOKEN_KEY)}, {json.dumps(staff_token)})"

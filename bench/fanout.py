@@ -92,7 +92,12 @@ async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, A
             for n in ns:
                 opened = time.perf_counter()
                 tabs += await open_dashboards(
-                    session, app.url, n - len(tabs), arrivals.recorder, first_index=len(tabs)
+                    session,
+                    app.url,
+                    n - len(tabs),
+                    arrivals.recorder,
+                    staff_token=app.staff_token,
+                    first_index=len(tabs),
                 )
                 print(f"  N={n}: {n} dashboards joined ({time.perf_counter() - opened:.1f} s)")
                 for _ in range(WARMUP_SCANS):

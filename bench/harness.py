@@ -29,8 +29,12 @@ from devtools.servers import (
     postgres_server,
     redis_server,
 )
+from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.db import build_engine
 from gym_live.models import Location, Member, Visit
+from gym_live.services import sessions, staff
+from gym_live.services.deps import Deps
+from gym_live.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MEMBERS = 50_000
@@ -50,6 +54,7 @@ def member_code(index: int) -> str:
 
 # The card a single-kiosk scenario toggles; nothing else in the bench touches it.
 KIOSK_CARD = member_code(100)
+BENCH_STAFF, BENCH_PASSWORD = "bench", "bench front desk password"
 
 
 def inside_after(screen: str | None) -> int:
@@ -206,8 +211,12 @@ def command_line(pid: int) -> str:
 class BenchApp(ProdServer):
     """The app in production mode on a seeded temp database (devtools.servers.ProdServer)."""
 
-    def __init__(self, database_url: str, settings: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self, database_url: str, settings: dict[str, str], log_path: Path, staff_token: str
+    ) -> None:
         self.database_url = database_url
+        # A signed-in front desk session: every simulated and real dashboard uses it.
+        self.staff_token = staff_token
         super().__init__(app_environment(database_url, **settings), log_path)
 
     def server_rss(self) -> dict[str, Any]:
@@ -230,6 +239,17 @@ class BenchApp(ProdServer):
 
     def pairing_code(self, location: str = "Downtown") -> str:
         return gym(self.database_url, "kiosk", "add", "--location", location)["pairing_code"]
+
+
+def staff_session(database_url: str) -> str:
+    """A front-desk account on the bench database, signed in: the token a browser keeps."""
+    deps = Deps(
+        engine=build_engine(database_url, pooled=False),
+        bus=MemoryBus(),
+        settings=Settings(database_url=database_url),
+    )
+    staff.add_staff(BENCH_STAFF, role="front_desk", password=BENCH_PASSWORD, deps=deps)
+    return sessions.sign_in(BENCH_STAFF, BENCH_PASSWORD, deps=deps)[1]
 
 
 # The rescan window is a guard against double reads; the bench toggles one card quickly.
@@ -294,7 +314,8 @@ def serving(
     (each builds the pages for its own port in the same folder before it serves)."""
     seed(database_url, history)
     env = {**BENCH_SETTINGS, **settings}
-    apps = tuple(BenchApp(database_url, env, logs / f"server{n}.log") for n in range(count))
+    token = staff_session(database_url)
+    apps = tuple(BenchApp(database_url, env, logs / f"server{n}.log", token) for n in range(count))
     try:
         for app in apps:
             started = app.start()

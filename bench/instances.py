@@ -45,8 +45,17 @@ async def _timed(first: BenchApp, second: BenchApp, n: int, scans: int) -> dict[
         tabs: list[Tab] = []
         try:
             # Dashboards 0 .. n-1 on the first instance, n .. 2n-1 on the second.
-            tabs += await open_dashboards(session, first.url, n, arrivals.recorder)
-            tabs += await open_dashboards(session, second.url, n, arrivals.recorder, first_index=n)
+            tabs += await open_dashboards(
+                session, first.url, n, arrivals.recorder, staff_token=first.staff_token
+            )
+            tabs += await open_dashboards(
+                session,
+                second.url,
+                n,
+                arrivals.recorder,
+                staff_token=second.staff_token,
+                first_index=n,
+            )
             for _ in range(WARMUP_SCANS):
                 await scan_round(kiosk, arrivals, 2 * n)
             same: list[float] = []

@@ -194,7 +194,11 @@ async def throughput_on(app: BenchApp, rates: Sequence[float]) -> dict[str, Any]
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         kiosks = list(await asyncio.gather(*(Kiosk.paired(session, app.url, c) for c in codes)))
         tabs = await open_dashboards(
-            session, app.url, THROUGHPUT_DASHBOARDS, lambda i: timelines[i].on_frame
+            session,
+            app.url,
+            THROUGHPUT_DASHBOARDS,
+            lambda i: timelines[i].on_frame,
+            staff_token=app.staff_token,
         )
         try:
             for rate in rates:
@@ -279,7 +283,9 @@ async def storm_on(app: BenchApp, count: int) -> dict[str, Any]:
                 await asyncio.sleep(STORM_SCAN_GAP)
 
         async def one(i: int) -> tuple[Tab, float]:
-            tab = await open_dashboard(session, app.url, timelines[i].on_frame)
+            tab = await open_dashboard(
+                session, app.url, timelines[i].on_frame, staff_token=app.staff_token
+            )
             return tab, time.perf_counter()
 
         door = asyncio.create_task(keep_scanning())

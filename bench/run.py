@@ -20,7 +20,7 @@ import aiohttp
 
 from bench import browsers, fanout, instances, load
 from bench.browsers import WAIT_FOR_NUMBER
-from bench.clients import Tab, open_dashboards
+from bench.clients import Tab, open_dashboards, signed_in
 from bench.harness import (
     LOCATIONS,
     TODAY_VISITS,
@@ -52,7 +52,11 @@ async def memory_on(app: BenchApp, steps: Sequence[int]) -> list[dict[str, Any]]
             for n in steps:
                 opened = time.perf_counter()
                 tabs += await open_dashboards(
-                    session, app.url, n - len(tabs), first_index=len(tabs)
+                    session,
+                    app.url,
+                    n - len(tabs),
+                    staff_token=app.staff_token,
+                    first_index=len(tabs),
                 )
                 took = time.perf_counter() - opened
                 await asyncio.sleep(3)  # let the server settle (GC, buffers)
@@ -166,6 +170,7 @@ def firstpaint(loads: int = FIRSTPAINT_LOADS) -> list[dict[str, Any]]:
         try:
             for n in range(loads):
                 context = browser.new_context(viewport={"width": 1440, "height": 900})
+                context.add_init_script(signed_in(app.staff_token))
                 page = context.new_page()
                 began = time.perf_counter()
                 page.goto(app.url + "/", wait_until="commit")

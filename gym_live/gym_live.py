@@ -12,6 +12,11 @@ from gym_live.live.rooms import DASHBOARD, KIOSK
 from gym_live.pages import routes
 from gym_live.pages.dashboard import dashboard
 from gym_live.pages.kiosk import kiosk
+from gym_live.pages.login import login
+from gym_live.reflex_compat import only_these_origins
+from gym_live.settings import get_settings
+from gym_live.states.auth import AuthState
+from gym_live.states.guard import StaffGuard
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
 from gym_live.tabs import keep_open_tabs_alive
@@ -35,10 +40,13 @@ def collect_garbage_rarely() -> None:
 async def keep_live_views_current(app: rx.App) -> None:
     """Bus relay, reconcile and auto check-out sweep, for as long as the app runs."""
     collect_garbage_rarely()
+    only_these_origins(app, get_settings().allowed_origins)  # before any socket connects
     await get_hub().run(ReflexFanout(app, {DASHBOARD: LiveState, KIOSK: KioskState}))
 
 
 app = rx.App(stylesheets=["/gym_live.css"])
+app.add_middleware(StaffGuard())
+app.add_page(login, route=routes.LOGIN, title="gym_live · Sign in", on_load=AuthState.open_login)
 app.add_page(
     dashboard,
     route=routes.DASHBOARD,

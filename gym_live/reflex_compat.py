@@ -9,15 +9,21 @@ first, naming what moved, instead of a browser test (or nothing) failing later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import reflex as rx
 from engineio import packet as eio_packet
 from reflex.components.core.banner import has_connection_errors, has_too_many_connection_errors
-from reflex.state import StateUpdate
+from reflex.state import (
+    FrontendEventExceptionState,
+    OnLoadInternalState,
+    StateUpdate,
+    UpdateVarsInternalState,
+)
 from reflex_base.constants import SocketEvent
 from reflex_base.constants.state import FIELD_MARKER
+from reflex_base.event import Event
 from socketio import packet as sio_packet
 
 __all__ = [
@@ -25,9 +31,13 @@ __all__ = [
     "SERVER_ENV",
     "broadcast",
     "declared_vars",
+    "event_handlers",
     "has_connection_errors",
     "has_too_many_connection_errors",
+    "only_these_origins",
     "open_tab_tokens",
+    "reflex_own_handlers",
+    "refusal",
     "renew_tab_state",
     "room_members",
     "rooms_of",
@@ -93,3 +103,39 @@ async def renew_tab_state(app: Any, client_token: str) -> None:
     """Push back the moment Reflex forgets a tab's state: reading it renews its expiry."""
     async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=rx.State)):
         pass
+
+
+def event_handlers(root: type[Any]) -> set[str]:
+    """The full name (`state path.handler`) of every event handler of `root` and its substates:
+    what an event's `name` may be."""
+    names = {f"{root.get_full_name()}.{handler}" for handler in root.event_handlers}
+    for substate in root.get_substates():
+        names |= event_handlers(substate)
+    return names
+
+
+def refusal(*specs: Any) -> StateUpdate:
+    """What an event middleware returns instead of running the handler: these page events."""
+    return StateUpdate(events=Event.from_event_type(list(specs)))
+
+
+def reflex_own_handlers() -> set[str]:
+    """Reflex's own events, which every page sends: hydration, the on_load dispatch, client
+    storage (localStorage / cookies) reaching the state, and client-side error reports."""
+    own = (
+        (rx.State, ("hydrate", "hydrate_and_load", "set_is_hydrated")),
+        (OnLoadInternalState, ("on_load_internal", "set_is_hydrated")),
+        (UpdateVarsInternalState, ("update_vars_internal",)),
+        (FrontendEventExceptionState, ("handle_frontend_exception",)),
+    )
+    return {f"{state.get_full_name()}.{name}" for state, names in own for name in names}
+
+
+def only_these_origins(app: Any, allowed: Sequence[str]) -> None:
+    """Refuse a WebSocket handshake from a page on another origin.
+
+    Reflex hands python-socketio `"*"` unless given a list; engine.io's own `None` allows
+    exactly the origin the request was made to (the `Host`, or `X-Forwarded-Host` behind a
+    proxy), which is what an app that serves its own pages wants. `allowed` adds origins.
+    """
+    app.sio.eio.cors_allowed_origins = list(allowed) or None

@@ -26,6 +26,8 @@ class Settings:
     reconcile_interval: timedelta = timedelta(seconds=5)
     sweep_interval: timedelta = timedelta(seconds=60)
     demo_location: str = "Downtown"
+    # Origins (scheme://host[:port]) besides the app's own whose pages may open its WebSocket.
+    allowed_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -44,6 +46,11 @@ class Settings:
             reconcile_interval=_seconds(env, "GYM_RECONCILE_INTERVAL", 5),
             sweep_interval=_seconds(env, "GYM_SWEEP_INTERVAL", 60),
             demo_location=env.get("GYM_DEMO_LOCATION", "Downtown"),
+            allowed_origins=tuple(
+                origin.strip()
+                for origin in env.get("GYM_ALLOWED_ORIGINS", "").split(",")
+                if origin.strip()
+            ),
         )
 
 

@@ -2,3 +2,4 @@
 
 DASHBOARD = "/"
 KIOSK = "/kiosk"
+LOGIN = "/login"

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, WebSocket, expect
 
 from tests.helpers.app import ARTIFACTS, AppServer, running_app
+from tests.helpers.dashboard_page import sign_in
 from tests.helpers.databases import fresh_postgres_database
 from tests.helpers.kiosk_socket import kiosk_tab
 
@@ -46,7 +47,7 @@ def test_a_check_in_at_one_instance_reaches_a_dashboard_on_the_other(
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     sockets: list[WebSocket] = []
     page.on("websocket", lambda socket: sockets.append(socket))  # a bound builtin is refused
-    page.goto(second.url + "/")
+    sign_in(page, second)
     inside = int(page.locator("#stat-inside-now").inner_text())  # shown once the socket's up
     assert [s.url.split("/")[2] for s in sockets] == [f"127.0.0.1:{second.port}"]
 

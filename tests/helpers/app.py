@@ -12,6 +12,8 @@ from devtools.servers import PROJECT_ROOT, ProdServer, app_environment
 from tests.helpers.cli import Cli
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+# The front desk account every browser test signs in with.
+STAFF_USER, STAFF_NAME, STAFF_PASSWORD = "desk", "Front Desk", "front desk password"
 
 
 class AppServer(ProdServer):
@@ -22,6 +24,9 @@ class AppServer(ProdServer):
         self.cli = Cli(database_url or f"sqlite:///{workdir / 'app.db'}")
         self.cli("migrate")
         self.cli("seed-demo", "--if-empty")
+        if not any(m["username"] == STAFF_USER for m in self.cli.json("staff", "list")["staff"]):
+            self.cli.env["GYM_STAFF_PASSWORD"] = STAFF_PASSWORD
+            self.cli("staff", "add", STAFF_USER, "--role", "front_desk", "--name", STAFF_NAME)
         env = app_environment(
             self.cli.env["DATABASE_URL"], GYM_TIMEZONE=self.cli.env["GYM_TIMEZONE"], **settings
         )

@@ -6,17 +6,28 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.helpers.app import AppServer
+from tests.helpers.app import STAFF_PASSWORD, STAFF_USER, AppServer
 
 STATS = ("inside-now", "checkins-today", "avg-stay", "peak-today")
 LIVE_TIMEOUT_MS = 5_000  # far below the 300 s reconcile interval
 
 
 def open_dashboard(browser: Browser, app: AppServer, **context: object) -> Page:
+    """A new browser context, signed in as the front desk, on the dashboard."""
     page = browser.new_context(**context).new_page()
-    page.goto(app.url + "/")
-    page.wait_for_selector("#stat-inside-now", timeout=30_000)
+    sign_in(page, app)
     return page
+
+
+def sign_in(
+    page: Page, app: AppServer, username: str = STAFF_USER, password: str = STAFF_PASSWORD
+) -> None:
+    """Through the sign-in page, as staff do; it goes on to the dashboard."""
+    page.goto(app.url + "/login")
+    page.fill("#login-username", username)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
+    page.wait_for_selector("#stat-inside-now", timeout=30_000)
 
 
 def shown(page: Page) -> dict[str, str]:

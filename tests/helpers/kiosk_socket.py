@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import reflex as rx
 import socketio
 
 from gym_live.reflex_compat import FIELD_MARKER
 from gym_live.states.kiosk import KioskState
 from tests.helpers.app import AppServer
+from tests.helpers.socket_tab import connected, router_data, stored
 
-ROOT, KIOSK = rx.State.get_full_name(), KioskState.get_full_name()
-# What the frontend puts in every event: the page the tab is on.
-ROUTER_DATA = {"pathname": "/kiosk", "asPath": "/kiosk"}
+KIOSK = KioskState.get_full_name()
+ROUTER_DATA = router_data("/kiosk")
 Delta = dict[str, Any]
 
 
@@ -54,26 +52,10 @@ class KioskTab:
 
 @contextlib.contextmanager
 def kiosk_tab(app: AppServer, stored_token: str | None = None) -> Iterator[KioskTab]:
-    """Open /kiosk: connect with a fresh tab token, hydrate, wait for its on_load answer.
-
-    Reflex 0.10 sends the hydrate event in the socket.io CONNECT packet's auth, with the
-    browser's LocalStorage values as `vars`; `stored_token` plays that LocalStorage.
-    """
-    payload = {}
-    if stored_token is not None:
-        payload["vars"] = {f"{KIOSK}.device_token{FIELD_MARKER}": stored_token}
-    hydrate = {"name": f"{ROOT}.hydrate_and_load", "payload": payload, "router_data": ROUTER_DATA}
-    client = socketio.SimpleClient()
-    client.connect(
-        f"{app.url}?token={uuid.uuid4()}",  # -> ws://…/_event/?token=…&transport=websocket&EIO=4
-        transports=["websocket"],
-        namespace="/_event",
-        socketio_path="_event",
-        auth={"event": hydrate},
-    )
-    try:
+    """Open /kiosk, with `stored_token` as the tablet's localStorage device token; wait for its
+    on_load answer."""
+    storage = stored(KioskState, "device_token", stored_token) if stored_token is not None else None
+    with connected(app, "/kiosk", storage) as client:
         tab = KioskTab(client)
         tab.until(lambda delta: delta.get("checked") is True)  # open_kiosk has run
         yield tab
-    finally:
-        client.disconnect()

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import reflex as rx
 from engineio.async_socket import AsyncSocket
+from reflex_base.registry import RegistrationContext
 
 from gym_live import reflex_compat
 
@@ -25,8 +26,12 @@ STATE = "state.live_state"
 
 @pytest.fixture(scope="module")
 def app() -> Iterator[rx.App]:
-    """A real Reflex app: its socket.io server and event namespace as the server builds them."""
-    yield rx.App()
+    """A real Reflex app: its socket.io server and event namespace as the server builds them.
+
+    In a registration context of its own: the process may already hold gym_live's app.
+    """
+    with RegistrationContext.ensure_context().fork():
+        yield rx.App()
 
 
 def _connect(app: rx.App, eio_sid: str) -> tuple[str, AsyncSocket]:
@@ -128,3 +133,28 @@ def test_a_state_lists_the_vars_it_declares() -> None:
         _private: str = ""
 
     assert reflex_compat.declared_vars(Probe) == {"count"}
+
+
+def test_reflexs_own_handlers_exist_under_the_names_the_guard_lets_through() -> None:
+    own = reflex_compat.reflex_own_handlers()
+    missing = own - reflex_compat.event_handlers(rx.State)
+    assert not missing, f"Reflex renamed or removed: {sorted(missing)}"
+    assert f"{rx.State.get_full_name()}.hydrate" in own
+
+
+def test_a_refusal_carries_page_events_in_place_of_the_handler() -> None:
+    update = reflex_compat.refusal(rx.redirect("/login"))
+    assert [(event.name, event.payload["path"]) for event in update.events] == [
+        ("_redirect", "/login")
+    ]
+    assert update.delta == {}
+
+
+def test_the_websocket_origin_check_is_engineios(app: rx.App) -> None:
+    reflex_compat.only_these_origins(app, [])
+    assert app.sio.eio.cors_allowed_origins is None  # engine.io: the request's own origin
+    reflex_compat.only_these_origins(app, ["https://desk.gym.example"])
+    assert app.sio.eio.cors_allowed_origins == ["https://desk.gym.example"]
+    environ = {"wsgi.url_scheme": "http", "HTTP_HOST": "gym:3000"}
+    reflex_compat.only_these_origins(app, [])
+    assert app.sio.eio._cors_allowed_origins(environ) == ["http://gym:3000"]

@@ -1,0 +1,58 @@
+"""The signed-in staff member of a tab: sign in, sign out, and who is signed in.
+
+The session token lives in the browser's localStorage, not in a cookie: nothing but this
+app's own page script sends it (a cookie would ride along on requests another site's page
+makes), and `sync=True` shares it between the tabs of the browser, so signing out in one
+ends the session in all of them. Every staff event is checked by `states.guard`, never here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from gym_live.domain.errors import GymLiveError
+from gym_live.pages import routes
+from gym_live.services import sessions
+from gym_live.services.deps import app_deps
+
+TOKEN_KEY = "gym_live_staff_token"
+
+
+class AuthState(rx.State):
+    token: str = rx.LocalStorage("", name=TOKEN_KEY, sync=True)
+    # Who is signed in, for the header; set by the guard from the session, never by the page.
+    staff_name: str = ""
+    staff_role: str = ""
+    error: str = ""
+
+    @rx.event
+    async def sign_in(self, form: dict[str, str]):  # noqa: ANN201  (a navigation, or nothing)
+        username, password = str(form.get("username", "")), str(form.get("password", ""))
+        try:
+            member, token = await asyncio.to_thread(
+                sessions.sign_in, username, password, deps=app_deps()
+            )
+        except GymLiveError as exc:
+            self.error = exc.message
+            return None
+        self.token, self.error = token, ""
+        self.staff_name, self.staff_role = member.display_name, member.role.value
+        return rx.redirect(routes.DASHBOARD)
+
+    @rx.event
+    async def open_login(self):  # noqa: ANN201
+        """A tab that is still signed in goes on to the dashboard."""
+        try:
+            await asyncio.to_thread(sessions.authenticate, self.token, deps=app_deps())
+        except GymLiveError:
+            return None
+        return rx.redirect(routes.DASHBOARD)
+
+    @rx.event
+    async def sign_out(self):  # noqa: ANN201
+        """End the session everywhere it is used, and go to the sign-in page."""
+        await asyncio.to_thread(sessions.sign_out, self.token, deps=app_deps())
+        self.token, self.staff_name, self.staff_role = "", "", ""
+        return rx.redirect(routes.LOGIN)

@@ -1,0 +1,230 @@
+"""The one guard, tried as an attacker would: every event handler of every state of the app,
+found by introspection, sent over Reflex's own socket protocol to the app in production mode.
+
+A handler added later is in ALL without anyone editing this test; unless it is put on the
+guard's allow-list (asserted exactly below), it must be refused here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+import reflex as rx
+import sqlalchemy as sa
+import websocket
+from playwright.sync_api import Browser, expect
+
+import gym_live.gym_live  # noqa: F401  (every page, so every state, is loaded)
+from gym_live.adapters.bus import MemoryBus
+from gym_live.adapters.db import build_engine
+from gym_live.models import DeniedAttempt, Member, StaffSession, Visit
+from gym_live.reflex_compat import event_handlers
+from gym_live.services import sessions
+from gym_live.services.deps import Deps, utc_now
+from gym_live.settings import Settings
+from gym_live.states.auth import AuthState
+from gym_live.states.guard import PUBLIC
+from gym_live.states.kiosk import KioskState
+from gym_live.states.live import LiveState
+from tests.helpers.app import (
+    ARTIFACTS,
+    STAFF_NAME,
+    STAFF_PASSWORD,
+    STAFF_USER,
+    AppServer,
+    running_app,
+)
+from tests.helpers.dashboard_page import sign_in
+from tests.helpers.socket_tab import RawTab, connected, stored
+
+pytestmark = pytest.mark.e2e
+ALL = event_handlers(rx.State)
+GUARDED = sorted(ALL - PUBLIC)
+REDIRECT = '"_redirect"'  # the guard's answer is a redirect of the tab to /login
+
+
+def short(name: str) -> str:
+    """`…___live____live_state.open_dashboard` -> `live_state.open_dashboard`."""
+    state, handler = name.rsplit(".", 1)
+    return f"{state.rsplit('____', 1)[-1]}.{handler}"
+
+
+def test_the_allow_list_is_exactly_reflexs_own_sign_in_and_the_kiosk() -> None:
+    assert sorted(short(name) for name in PUBLIC) == sorted(
+        [
+            "state.hydrate",
+            "state.hydrate_and_load",
+            "state.set_is_hydrated",
+            "on_load_internal_state.on_load_internal",
+            "on_load_internal_state.set_is_hydrated",
+            "update_vars_internal_state.update_vars_internal",
+            "frontend_event_exception_state.handle_frontend_exception",
+            "auth_state.sign_in",
+            "auth_state.open_login",
+            "kiosk_state.open_kiosk",
+            "kiosk_state.pair",
+            "kiosk_state.scan",
+            "kiosk_state.dismiss",
+            "kiosk_state.back_to_idle",
+        ]
+    )
+    assert PUBLIC <= ALL and len(GUARDED) >= 10
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    with running_app(tmp_path_factory.mktemp("guard")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def app_deps(app: AppServer) -> Deps:
+    """The app's own database, for what a browser cannot see: sessions, rows, counts."""
+    url = app.cli.env["DATABASE_URL"]
+    settings = Settings(database_url=url, timezone="Europe/Berlin")
+    return Deps(engine=build_engine(url, pooled=False), bus=MemoryBus(), settings=settings)
+
+
+def counts(deps: Deps) -> tuple[int, ...]:
+    with deps.engine.connect() as conn:
+        return tuple(
+            conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for table in (Visit, DeniedAttempt, Member)
+        )
+
+
+def ended_session(deps: Deps) -> str:
+    _, token = sessions.sign_in(STAFF_USER, STAFF_PASSWORD, deps=deps)
+    sessions.sign_out(token, deps=deps)
+    return token
+
+
+def expired_session(deps: Deps) -> str:
+    past = replace(deps, clock=lambda: utc_now() - timedelta(hours=13))
+    return sessions.sign_in(STAFF_USER, STAFF_PASSWORD, deps=past)[1]
+
+
+@pytest.fixture(scope="module")
+def names(app: AppServer) -> list[str]:
+    return [m["name"] for m in app.cli.json("member", "list")["members"]]
+
+
+@pytest.mark.parametrize("who", ["no session", "ended session", "expired session", "kiosk"])
+def test_every_staff_handler_is_refused_without_a_live_session(
+    app: AppServer, app_deps: Deps, names: list[str], who: str
+) -> None:
+    before = counts(app_deps)
+    if who == "kiosk":
+        code = app.cli.json("kiosk", "add", "--location", "Downtown")["pairing_code"]
+        path, storage = "/kiosk", None
+    else:
+        make = {"no session": lambda deps: "", "ended session": ended_session}
+        token = make.get(who, expired_session)(app_deps)
+        path, storage = "/", stored(AuthState, "token", token)
+    with connected(app, path, storage) as client:
+        tab = RawTab(client, path)
+        if who == "kiosk":  # a paired door tablet, with its device token, is no staff member
+            tab.send(f"{KioskState.get_full_name()}.pair", form={"pairing_code": code})
+            tab.until('"paired_rx_state_": true')
+        else:
+            tab.until(REDIRECT)  # the dashboard's own on_load is refused first
+        answers = []
+        for name in GUARDED:
+            tab.send(name, text="10000016", code="10000016", name="x", form={"code": "x"})
+            answers.append((short(name), tab.until(REDIRECT)))
+    for handler, messages in answers:
+        text = "".join(messages)
+        assert "/login" in text, handler
+        assert not any(member in text for member in names), f"{handler} leaked a member's name"
+        assert "location_name" not in text and "inside_now_rx_state_" not in text, handler
+    assert counts(app_deps) == before
+
+
+def test_a_live_session_is_let_through_the_same_way(app: AppServer, app_deps: Deps) -> None:
+    """The positive control: the same socket protocol with a signed-in token gets the view."""
+    _, token = sessions.sign_in(STAFF_USER, STAFF_PASSWORD, deps=app_deps)
+    with connected(app, "/", stored(AuthState, "token", token)) as client:
+        tab = RawTab(client, "/")
+        joined = "".join(tab.until('"location_name_rx_state_": "Downtown"'))
+        assert "/login" not in joined
+        tab.send(f"{LiveState.get_full_name()}.switch_location", name="Downtown")
+        moved = "".join(tab.until(REDIRECT))  # the handler's own navigation, not a refusal
+        assert "/?location=Downtown" in moved and "/login" not in moved
+
+
+def test_no_browser_receives_another_sessions_token_or_any_hash(
+    app: AppServer, app_deps: Deps
+) -> None:
+    _, theirs = sessions.sign_in(STAFF_USER, STAFF_PASSWORD, deps=app_deps)
+    _, mine = sessions.sign_in(STAFF_USER, STAFF_PASSWORD, deps=app_deps)
+    with app_deps.engine.connect() as conn:
+        hashes = list(conn.execute(sa.select(StaffSession.token_hash)).scalars())
+    for storage in (stored(AuthState, "token", mine), None):
+        with connected(app, "/", storage) as client:
+            seen = "".join(RawTab(client, "/").messages(3))
+        assert theirs not in seen and not any(digest in seen for digest in hashes)
+        assert "argon2" not in seen
+
+
+def test_a_page_on_another_origin_cannot_open_the_websocket(app: AppServer) -> None:
+    """Browsers send the page's Origin on every WebSocket handshake, same-origin included."""
+    url = app.url.replace("http://", "ws://") + "/_event/?EIO=4&transport=websocket"
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(url, origin="http://evil.example", timeout=10)
+    assert refused.value.status_code == 403
+    own = websocket.create_connection(url, origin=app.url, timeout=10)
+    try:
+        assert own.recv().startswith("0{")  # engine.io's open packet: accepted
+    finally:
+        own.close()
+
+
+def test_a_browser_without_a_session_sees_only_the_sign_in_page(
+    app: AppServer, browser: Browser, names: list[str]
+) -> None:
+    for scheme in ("light", "dark"):
+        page = browser.new_context(
+            color_scheme=scheme, viewport={"width": 1280, "height": 800}
+        ).new_page()
+        page.goto(app.url + "/")
+        expect(page).to_have_url(re.compile(r"/login$"), timeout=15_000)
+        expect(page.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+        assert not any(member in page.content() for member in names)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"login-{scheme}.png")
+        page.context.close()
+
+
+def test_a_wrong_password_is_told_and_the_right_one_signs_in(
+    app: AppServer, browser: Browser
+) -> None:
+    page = browser.new_context().new_page()
+    page.goto(app.url + "/login")
+    page.fill("#login-username", STAFF_USER)
+    page.fill("#login-password", "not the password")
+    page.click("#login-submit")
+    expect(page.locator("#login-error")).to_have_text("That username and password do not match.")
+    sign_in(page, app)
+    expect(page.locator("#staff-name")).to_have_text(STAFF_NAME)
+    page.screenshot(path=ARTIFACTS / "dashboard-signed-in.png")
+    page.context.close()
+
+
+def test_signing_out_in_one_tab_ends_the_session_in_the_other(
+    app: AppServer, browser: Browser
+) -> None:
+    context = browser.new_context()
+    first = context.new_page()
+    sign_in(first, app)
+    second = context.new_page()  # the same browser: the same session, from localStorage
+    second.goto(app.url + "/")
+    expect(second.locator("#stat-inside-now")).to_be_visible(timeout=15_000)
+    first.click("#sign-out")
+    expect(first).to_have_url(re.compile(r"/login$"), timeout=10_000)
+    second.fill("#member-search", "Omar")  # the next staff action of the other tab
+    expect(second).to_have_url(re.compile(r"/login$"), timeout=10_000)
+    context.close()
