@@ -14,6 +14,7 @@ from gym_live.pages.dashboard import dashboard
 from gym_live.pages.kiosk import kiosk
 from gym_live.pages.login import login
 from gym_live.reflex_compat import only_these_origins
+from gym_live.security_headers import with_security_headers
 from gym_live.settings import get_settings
 from gym_live.states.auth import AuthState
 from gym_live.states.guard import StaffGuard
@@ -44,7 +45,7 @@ async def keep_live_views_current(app: rx.App) -> None:
     await get_hub().run(ReflexFanout(app, {DASHBOARD: LiveState, KIOSK: KioskState}))
 
 
-app = rx.App(stylesheets=["/gym_live.css"])
+app = rx.App(stylesheets=["/gym_live.css"], api_transformer=with_security_headers)
 app.add_middleware(StaffGuard())
 app.add_page(login, route=routes.LOGIN, title="gym_live · Sign in", on_load=AuthState.open_login)
 app.add_page(

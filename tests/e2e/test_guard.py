@@ -8,6 +8,7 @@ guard's allow-list (asserted exactly below), it must be refused here.
 from __future__ import annotations
 
 import re
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -228,3 +229,26 @@ def test_signing_out_in_one_tab_ends_the_session_in_the_other(
     second.fill("#member-search", "Omar")  # the next staff action of the other tab
     expect(second).to_have_url(re.compile(r"/login$"), timeout=10_000)
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/kiosk", "/ping"])
+def test_every_answer_forbids_framing_and_sniffing(app: AppServer, path: str) -> None:
+    with urllib.request.urlopen(app.url + path, timeout=10) as response:
+        headers = response.headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_another_sites_page_cannot_show_the_app_in_a_frame(
+    app: AppServer, browser: Browser
+) -> None:
+    page = browser.new_context().new_page()
+    page.set_content(
+        f'<iframe id="framed" src="{app.url}/login" width="800" height="600"></iframe>'
+    )
+    page.wait_for_timeout(3_000)
+    [framed] = [frame for frame in page.frames if frame != page.main_frame]
+    assert framed.url.startswith("chrome-error://")  # the browser refused to show it
+    page.context.close()
