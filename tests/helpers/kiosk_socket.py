@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -12,7 +11,7 @@ import socketio
 from gym_live.reflex_compat import FIELD_MARKER
 from gym_live.states.kiosk import KioskState
 from tests.helpers.app import AppServer
-from tests.helpers.socket_tab import connected, router_data, stored
+from tests.helpers.socket_tab import connected, received, router_data, stored
 
 KIOSK = KioskState.get_full_name()
 ROUTER_DATA = router_data("/kiosk")
@@ -33,12 +32,8 @@ class KioskTab:
 
     def until(self, wanted: Callable[[Delta], bool], timeout: float = 15) -> Delta:
         """The first KioskState delta that `wanted` accepts: the server's answer."""
-        deadline, seen = time.monotonic() + timeout, []
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                name, message = self._client.receive(timeout=left)
-            except socketio.exceptions.TimeoutError:
-                break
+        seen = []
+        for name, message in received(self._client, timeout):
             raw = message.get("delta", {}).get(KIOSK) if name == "event" else None
             if raw is None:
                 continue

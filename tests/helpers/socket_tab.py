@@ -69,24 +69,23 @@ class RawTab:
 
     def messages(self, seconds: float) -> list[str]:
         """Everything the server sent in the next `seconds`, as JSON text."""
-        deadline, seen = time.monotonic() + seconds, []
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                name, message = self._client.receive(timeout=left)
-            except socketio.exceptions.TimeoutError:
-                break
-            seen.append(json.dumps([name, message]))
-        return seen
+        return [json.dumps(message) for message in received(self._client, seconds)]
 
     def until(self, text: str, timeout: float = 10) -> list[str]:
         """Messages up to and including the first that contains `text`."""
-        deadline, seen = time.monotonic() + timeout, []
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                name, message = self._client.receive(timeout=left)
-            except socketio.exceptions.TimeoutError:
-                break
-            seen.append(json.dumps([name, message]))
+        seen = []
+        for message in received(self._client, timeout):
+            seen.append(json.dumps(message))
             if text in seen[-1]:
                 return seen
         raise AssertionError(f"no message with {text!r} within {timeout} s; saw {seen}")
+
+
+def received(client: socketio.SimpleClient, seconds: float) -> Iterator[tuple[str, Any]]:
+    """The (event name, data) messages the server sends within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            yield tuple(client.receive(timeout=left))
+        except socketio.exceptions.TimeoutError:
+            return
