@@ -1,7 +1,9 @@
-"""Pauses after a burst: a kiosk guessing card numbers, a username guessing passwords."""
+"""Pauses after a burst (a kiosk guessing card numbers, a username guessing passwords), and
+rate limits (a session flooding the feed)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict, deque
 from datetime import datetime, timedelta
 
 
@@ -20,3 +22,27 @@ def burst_pause_until(
     ]
     latest = max(ends, default=None)
     return latest if latest is not None and latest > now else None
+
+
+class RateLimit:
+    """At most `count` actions per `window` seconds for each key (a session, a door).
+
+    Keys not seen for a while fall out once `keys` are held, so memory stays bounded.
+    """
+
+    def __init__(self, count: int, window: float, *, keys: int = 10_000) -> None:
+        self.count, self.window, self._keys = count, window, keys
+        self._times: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def allow(self, key: str, now: float) -> bool:
+        """Count an action at `now` unless the key has used up its window; True if allowed."""
+        times = self._times.setdefault(key, deque())
+        self._times.move_to_end(key)
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        if len(times) >= self.count:
+            return False
+        times.append(now)
+        if len(self._times) > self._keys:
+            self._times.popitem(last=False)
+        return True

@@ -18,6 +18,7 @@ from typing import Any
 import reflex as rx
 
 from gym_live.domain.errors import NotSignedIn
+from gym_live.domain.limits import RateLimit
 from gym_live.domain.staff import StaffMember
 from gym_live.domain.tokens import secret_hash
 from gym_live.pages import routes
@@ -25,6 +26,7 @@ from gym_live.reflex_compat import reflex_own_handlers, refusal
 from gym_live.services import sessions
 from gym_live.services.deps import app_deps
 from gym_live.states.auth import AuthState
+from gym_live.states.desk import DeskState
 from gym_live.states.kiosk import KioskState
 
 logger = logging.getLogger(__name__)
@@ -33,6 +35,10 @@ RECHECK_SECONDS = 1.0
 CACHED_SESSIONS = 10_000
 # Refusals are logged one line each, at most this many a minute (a script can send thousands).
 LOGGED_PER_MINUTE = 20
+# Staff check-ins and check-outs reach every dashboard's feed: at most this many per session
+# in WINDOW_SECONDS (a person at the desk makes a few; a script would flood the feed).
+ACTIONS_PER_WINDOW, WINDOW_SECONDS = 10, 10.0
+TOO_FAST = "Too many check-ins and check-outs at once: wait a few seconds, then try again."
 
 
 def _names(state: type[rx.State], *handlers: str) -> set[str]:
@@ -44,6 +50,7 @@ PUBLIC = frozenset(
     | _names(AuthState, "sign_in", "open_login")
     | _names(KioskState, "open_kiosk", "pair", "scan", "dismiss", "back_to_idle")
 )
+RATE_LIMITED = frozenset(_names(DeskState, "check_in", "check_out"))
 
 
 class StaffGuard(rx.Middleware):
@@ -52,6 +59,7 @@ class StaffGuard(rx.Middleware):
     def __init__(self) -> None:
         self._checked: OrderedDict[str, tuple[float, StaffMember]] = OrderedDict()
         self._log_window, self._logged = 0.0, 0
+        self._actions = RateLimit(ACTIONS_PER_WINDOW, WINDOW_SECONDS)
 
     async def preprocess(self, app: Any, state: Any, event: Any) -> Any:
         if event.name in PUBLIC:
@@ -65,6 +73,10 @@ class StaffGuard(rx.Middleware):
             return refusal(rx.redirect(routes.LOGIN))
         if auth.staff_name != staff.display_name or auth.staff_role != staff.role:
             auth.staff_name, auth.staff_role = staff.display_name, staff.role.value
+        if event.name in RATE_LIMITED and not self._actions.allow(
+            secret_hash(auth.token), time.monotonic()
+        ):
+            return refusal(rx.toast.error(TOO_FAST, close_button=True))
         return None
 
     async def _session(self, token: str) -> StaffMember:

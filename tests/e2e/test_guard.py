@@ -28,7 +28,8 @@ from gym_live.services import sessions
 from gym_live.services.deps import Deps, utc_now
 from gym_live.settings import Settings
 from gym_live.states.auth import AuthState
-from gym_live.states.guard import PUBLIC
+from gym_live.states.desk import DeskState
+from gym_live.states.guard import ACTIONS_PER_WINDOW, PUBLIC
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
 from tests.helpers.app import (
@@ -252,3 +253,18 @@ def test_another_sites_page_cannot_show_the_app_in_a_frame(
     [framed] = [frame for frame in page.frames if frame != page.main_frame]
     assert framed.url.startswith("chrome-error://")  # the browser refused to show it
     page.context.close()
+
+
+def test_a_burst_of_desk_actions_is_slowed_with_a_toast_and_does_not_flood_the_feed(
+    app: AppServer, app_deps: Deps
+) -> None:
+    _, token = sessions.sign_in(STAFF_USER, STAFF_PASSWORD, deps=app_deps)
+    denied_before = counts(app_deps)[1]
+    with connected(app, "/", stored(AuthState, "token", token)) as client:
+        tab = RawTab(client, "/")
+        tab.until('"location_name_rx_state_": "Downtown"')
+        for _ in range(ACTIONS_PER_WINDOW + 5):
+            tab.send(f"{DeskState.get_full_name()}.check_in", code="55550000", name="Nobody")
+        replies = "".join(tab.messages(5))
+    assert replies.count("Too many check-ins and check-outs at once") == 5
+    assert counts(app_deps)[1] - denied_before == ACTIONS_PER_WINDOW  # only those ran

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from gym_live.domain.errors import InvalidInput, WeakPassword
-from gym_live.domain.limits import burst_pause_until
+from gym_live.domain.limits import RateLimit, burst_pause_until
 from gym_live.domain.staff import (
     LOCKOUT,
     SESSION_TTL,
@@ -84,3 +84,13 @@ def test_a_session_slides_but_is_written_at_most_once_a_minute() -> None:
     fresh = session_expiry(NOW)
     assert not session_needs_renewal(fresh, NOW + timedelta(seconds=59))
     assert session_needs_renewal(fresh, NOW + timedelta(minutes=1))
+
+
+def test_a_rate_limit_allows_the_count_per_window_for_each_key() -> None:
+    limit = RateLimit(3, 10.0, keys=2)
+    assert [limit.allow("desk", t) for t in (0, 1, 2, 3)] == [True, True, True, False]
+    assert limit.allow("other desk", 3)  # each key has its own window
+    assert limit.allow("desk", 10.0)  # the first action has left the window
+    assert not limit.allow("desk", 10.5)
+    limit.allow("third", 11)  # a third key: the least recent one is forgotten
+    assert limit.allow("other desk", 11) and limit.allow("other desk", 11)
