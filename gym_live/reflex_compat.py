@@ -32,6 +32,7 @@ __all__ = [
     "broadcast",
     "declared_vars",
     "event_handlers",
+    "handler_names",
     "has_connection_errors",
     "has_too_many_connection_errors",
     "only_these_origins",
@@ -108,7 +109,7 @@ async def renew_tab_state(app: Any, client_token: str) -> None:
 def event_handlers(root: type[Any]) -> set[str]:
     """The full name (`state path.handler`) of every event handler of `root` and its substates:
     what an event's `name` may be."""
-    names = {f"{root.get_full_name()}.{handler}" for handler in root.event_handlers}
+    names = handler_names(root, *root.event_handlers)
     for substate in root.get_substates():
         names |= event_handlers(substate)
     return names
@@ -128,7 +129,7 @@ def reflex_own_handlers() -> set[str]:
         (UpdateVarsInternalState, ("update_vars_internal",)),
         (FrontendEventExceptionState, ("handle_frontend_exception",)),
     )
-    return {f"{state.get_full_name()}.{name}" for state, names in own for name in names}
+    return {name for state, handlers in own for name in handler_names(state, *handlers)}
 
 
 def only_these_origins(app: Any, allowed: Sequence[str]) -> None:
@@ -139,3 +140,8 @@ def only_these_origins(app: Any, allowed: Sequence[str]) -> None:
     proxy), which is what an app that serves its own pages wants. `allowed` adds origins.
     """
     app.sio.eio.cors_allowed_origins = list(allowed) or None
+
+
+def handler_names(state: type[Any], *handlers: str) -> set[str]:
+    """The names events carry for these handlers of `state` (`state path.handler`)."""
+    return {f"{state.get_full_name()}.{handler}" for handler in handlers}

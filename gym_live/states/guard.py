@@ -22,7 +22,7 @@ from gym_live.domain.limits import RateLimit
 from gym_live.domain.staff import StaffMember
 from gym_live.domain.tokens import secret_hash
 from gym_live.pages import routes
-from gym_live.reflex_compat import reflex_own_handlers, refusal
+from gym_live.reflex_compat import handler_names, reflex_own_handlers, refusal
 from gym_live.services import sessions
 from gym_live.services.deps import app_deps
 from gym_live.states.auth import AuthState
@@ -41,16 +41,12 @@ ACTIONS_PER_WINDOW, WINDOW_SECONDS = 10, 10.0
 TOO_FAST = "Too many check-ins and check-outs at once: wait a few seconds, then try again."
 
 
-def _names(state: type[rx.State], *handlers: str) -> set[str]:
-    return {f"{state.get_full_name()}.{handler}" for handler in handlers}
-
-
 PUBLIC = frozenset(
     reflex_own_handlers()
-    | _names(AuthState, "sign_in", "open_login")
-    | _names(KioskState, "open_kiosk", "pair", "scan", "dismiss", "back_to_idle")
+    | handler_names(AuthState, "sign_in", "open_login")
+    | handler_names(KioskState, "open_kiosk", "pair", "scan", "dismiss", "back_to_idle")
 )
-RATE_LIMITED = frozenset(_names(DeskState, "check_in", "check_out"))
+RATE_LIMITED = frozenset(handler_names(DeskState, "check_in", "check_out"))
 
 
 class StaffGuard(rx.Middleware):
@@ -65,23 +61,23 @@ class StaffGuard(rx.Middleware):
         if event.name in PUBLIC:
             return None
         auth = await state.get_state(AuthState)
+        key = secret_hash(auth.token)
         try:
-            staff = await self._session(auth.token)
+            staff = await self._session(key, auth.token)
         except NotSignedIn:
             self._log_refusal(event.name)
-            auth.staff_name = auth.staff_role = ""
+            if auth.staff_name or auth.staff_role:
+                auth.staff_name = auth.staff_role = ""
             return refusal(rx.redirect(routes.LOGIN))
         if auth.staff_name != staff.display_name or auth.staff_role != staff.role:
             auth.staff_name, auth.staff_role = staff.display_name, staff.role.value
-        if event.name in RATE_LIMITED and not self._actions.allow(
-            secret_hash(auth.token), time.monotonic()
-        ):
+        if event.name in RATE_LIMITED and not self._actions.allow(key, time.monotonic()):
             return refusal(rx.toast.error(TOO_FAST, close_button=True))
         return None
 
-    async def _session(self, token: str) -> StaffMember:
+    async def _session(self, key: str, token: str) -> StaffMember:
         """The session's staff member, looked up at most once a RECHECK_SECONDS per token."""
-        key, now = secret_hash(token), time.monotonic()
+        now = time.monotonic()
         cached = self._checked.get(key)
         if cached is not None and now - cached[0] < RECHECK_SECONDS:
             return cached[1]
