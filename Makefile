@@ -6,6 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 TOOLS_BIN := $(CURDIR)/.tools/node_modules/.bin
+# The accessibility checker the browser tests inject into every page.
+AXE := $(CURDIR)/.tools/node_modules/axe-core/axe.min.js
 # Reflex 0.10 needs Node >= 22.22 and cannot download a runtime here: it comes from npm.
 export PATH := $(TOOLS_BIN):$(PATH)
 export REFLEX_USE_NPM := 1
@@ -22,7 +24,7 @@ run: $(VENV)/.runtime $(TOOLS_BIN)/node
 	$(BIN)/python -m gym_live staff first-admin --url http://localhost:3000
 	$(BIN)/python -m gym_live.serve --port 3000
 
-test: $(VENV)/.dev $(TOOLS_BIN)/node system-packages
+test: $(VENV)/.dev $(TOOLS_BIN)/node $(AXE) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -50,6 +52,10 @@ $(TOOLS_BIN)/node:
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES=npm
 	npm install --prefix .tools --no-audit --no-fund --loglevel=error node@22
 	@$@ --version
+
+$(AXE):
+	npm install --prefix .tools --no-audit --no-fund --loglevel=error axe-core@4
+	@test -f $@
 
 system-packages:
 	@missing=""; \

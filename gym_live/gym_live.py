@@ -12,7 +12,9 @@ from gym_live.live.rooms import DASHBOARD, KIOSK
 from gym_live.pages import routes
 from gym_live.pages.dashboard import dashboard
 from gym_live.pages.kiosk import kiosk
+from gym_live.pages.locations import locations_page
 from gym_live.pages.login import login
+from gym_live.pages.staff import staff
 from gym_live.reflex_compat import only_these_origins
 from gym_live.security_headers import with_security_headers
 from gym_live.settings import get_settings
@@ -20,6 +22,8 @@ from gym_live.states.auth import AuthState
 from gym_live.states.guard import StaffGuard
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
+from gym_live.states.location_admin import LocationAdminState
+from gym_live.states.staff_admin import StaffAdminState
 from gym_live.tabs import keep_open_tabs_alive
 
 # Young objects are collected every 50,000 net allocations (CPython's default: 700).
@@ -46,7 +50,8 @@ async def keep_live_views_current(app: rx.App) -> None:
 
 
 app = rx.App(stylesheets=["/gym_live.css"], api_transformer=with_security_headers)
-app.add_middleware(StaffGuard())
+guard = StaffGuard()
+app.add_middleware(guard)
 app.add_page(login, route=routes.LOGIN, title="gym_live · Sign in", on_load=AuthState.open_login)
 app.add_page(
     dashboard,
@@ -54,6 +59,16 @@ app.add_page(
     title="gym_live · Dashboard",
     on_load=LiveState.open_dashboard,
 )
+app.add_page(
+    staff, route=routes.STAFF, title="gym_live · Staff", on_load=StaffAdminState.open_staff_page
+)
+app.add_page(
+    locations_page,
+    route=routes.LOCATIONS,
+    title="gym_live · Locations",
+    on_load=LocationAdminState.open_locations_page,
+)
 app.add_page(kiosk, route=routes.KIOSK, title="gym_live · Check in", on_load=KioskState.open_kiosk)
 app.register_lifespan_task(keep_live_views_current)
 app.register_lifespan_task(keep_open_tabs_alive)
+app.register_lifespan_task(guard.send_ended_sessions_to_login)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from gym_live.domain.audit import DETAIL_LENGTH, SUBJECT_LENGTH, AuditKind
 from gym_live.domain.checkin import CheckoutReason, Source
 from gym_live.domain.members import MAX_CODE_LENGTH, STORED_CODE_LENGTH, MemberStatus
 from gym_live.domain.staff import DISPLAY_NAME_LENGTH, USERNAME_LENGTHS, Role, SignInOutcome
@@ -86,6 +87,10 @@ class Visit(SQLModel, table=True):
     checked_out_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     checkout_reason: str | None = Field(default=None, sa_column=sa.Column(sa.String(16)))
     source: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    # The staff accounts that checked the member in and out at the desk (None: a kiosk,
+    # the command line, the sweep).
+    checked_in_by: int | None = Field(default=None, foreign_key="staff.id")
+    checked_out_by: int | None = Field(default=None, foreign_key="staff.id")
 
     __table_args__ = (
         # The database, not a read-then-write check, guarantees one open visit per member.
@@ -197,4 +202,23 @@ class SignInAttempt(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_sign_in_username_at", "username", "at"),
         _choices("outcome", SignInOutcome),
+    )
+
+
+class AuditEvent(SQLModel, table=True):
+    """An admin's action (`domain.audit.RECORDED`), written in the action's transaction."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_utc_column())
+    actor_id: int | None = Field(default=None, foreign_key="staff.id")
+    kind: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    subject: str = Field(sa_column=sa.Column(sa.String(SUBJECT_LENGTH), nullable=False))
+    detail: str = Field(default="", sa_column=sa.Column(sa.String(DETAIL_LENGTH), nullable=False))
+
+    __table_args__ = (
+        sa.Index("ix_audit_at", "at"),
+        sa.Index("ix_audit_actor_at", "actor_id", "at"),
+        _choices("kind", AuditKind),
     )

@@ -30,6 +30,7 @@ __all__ = [
     "FIELD_MARKER",
     "SERVER_ENV",
     "broadcast",
+    "connected_sids",
     "declared_vars",
     "event_handlers",
     "handler_names",
@@ -37,6 +38,7 @@ __all__ = [
     "has_too_many_connection_errors",
     "only_these_origins",
     "open_tab_tokens",
+    "page_events",
     "reflex_own_handlers",
     "refusal",
     "renew_tab_state",
@@ -61,6 +63,11 @@ def state_delta(state_name: str, values: Mapping[str, Any]) -> list[Any]:
     """
     fields = {name + FIELD_MARKER: value for name, value in values.items()}
     return [str(SocketEvent.EVENT), StateUpdate(delta={state_name: fields})]
+
+
+def page_events(*specs: Any) -> list[Any]:
+    """The socket.io `event` payload that makes a page run these events (a redirect, a toast)."""
+    return [str(SocketEvent.EVENT), refusal(*specs)]
 
 
 async def broadcast(namespace: Any, to: str, data: list[Any]) -> None:
@@ -93,6 +100,12 @@ def open_tab_tokens(app: Any) -> list[str]:
     """The client tokens of the tabs connected to this instance."""
     namespace = app.event_namespace
     return list(namespace.token_to_sid) if namespace else []
+
+
+def connected_sids(app: Any) -> set[str]:
+    """The socket.io sids of the tabs connected to this instance."""
+    namespace = app.event_namespace
+    return set(namespace.sid_to_token) if namespace else set()
 
 
 def declared_vars(state: type[Any]) -> set[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from gym_live.domain.errors import Reason
 from gym_live.domain.feed import FeedKind
 from gym_live.domain.kiosks import COOLDOWN
+from gym_live.domain.staff import Role
 
 COOLDOWN_SECONDS = int(COOLDOWN.total_seconds())
 
@@ -29,7 +30,10 @@ FOR_STAFF = {
     Reason.FROZEN: "membership frozen",
     Reason.CANCELLED: "membership cancelled",
     Reason.FULL: "gym full",
+    Reason.WRONG_PIN: "wrong PIN",
 }
+
+ROLES = {Role.ADMIN: "Admin", Role.FRONT_DESK: "Front desk"}
 
 # Why a check-in was refused, as the member at the door reads it.
 FOR_MEMBERS = {

@@ -55,12 +55,14 @@ def location_heading() -> tuple[rx.Component, ...]:
         rx.heading(LiveState.location_name, size="7", id="location-name"),
         rx.cond(
             LiveState.locations.length() > 1,
-            rx.select(
-                LiveState.locations,
+            rx.select.root(
+                rx.select.trigger(aria_label="Location shown", id="location-picker"),
+                rx.select.content(
+                    rx.foreach(LiveState.locations, lambda name: rx.select.item(name, value=name))
+                ),
                 value=LiveState.location_name,
                 on_change=LiveState.switch_location,
                 size="1",
-                id="location-picker",
             ),
         ),
         live_chip(),

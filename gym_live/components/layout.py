@@ -1,5 +1,5 @@
-"""The frame of every staff page: the header (brand, the page's heading, navigation,
-connection status, colour mode), then the page's content. Bound to no page's state."""
+"""The frame of every staff page: the header (brand, the pages the role may use, who is
+signed in, connection status, colour mode), the page's heading, then its content."""
 
 from __future__ import annotations
 
@@ -7,33 +7,44 @@ from collections.abc import Sequence
 
 import reflex as rx
 
+from gym_live.components.staff_nav import signed_in_as, staff_nav
 from gym_live.reflex_compat import has_connection_errors, has_too_many_connection_errors
 
 
 def staff_page(
-    *content: rx.Component,
-    heading: Sequence[rx.Component] = (),
-    nav: rx.Component | None = None,
+    *content: rx.Component, heading: Sequence[rx.Component], current: str
 ) -> rx.Component:
-    """A staff page: the header with the page's own heading and navigation, then its content."""
+    """A staff page at path `current`: the header, the page's own heading, its content."""
     return rx.container(
-        rx.vstack(staff_header(heading, nav), *content, spacing="5", width="100%"),
+        rx.vstack(
+            staff_header(current),
+            rx.hstack(*heading, align="center", spacing="3", wrap="wrap"),
+            *content,
+            spacing="4",
+            width="100%",
+        ),
         size="4",
-        padding_y="1.5em",
+        padding_y="1em",
     )
 
 
-def staff_header(heading: Sequence[rx.Component], nav: rx.Component | None) -> rx.Component:
-    return rx.hstack(
-        rx.image(src="/logo.png", width="32px", height="32px", alt="gym_live"),
-        *heading,
-        rx.spacer(),
-        *([] if nav is None else [nav]),
-        connection_status(),
-        rx.color_mode.button(),
-        align="center",
+def staff_header(current: str) -> rx.Component:
+    return rx.el.header(
+        rx.hstack(
+            rx.image(src="/logo.png", width="28px", height="28px", alt=""),
+            rx.text("gym_live", weight="bold", size="3"),
+            staff_nav(current),
+            rx.spacer(),
+            signed_in_as(),
+            connection_status(),
+            rx.color_mode.button(aria_label="Switch light or dark", size="2"),
+            align="center",
+            width="100%",
+            wrap="wrap",
+            spacing="3",
+        ),
+        class_name="gl-header",
         width="100%",
-        wrap="wrap",
     )
 
 

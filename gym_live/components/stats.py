@@ -30,7 +30,13 @@ def capacity_bar() -> rx.Component:
         rx.cond(LiveState.capacity_used_pct >= 80, "amber", "grass"),
     )
     return rx.vstack(
-        rx.progress(value=LiveState.capacity_used_pct, max=100, color_scheme=color, width="100%"),
+        rx.progress(
+            value=LiveState.capacity_used_pct,
+            max=100,
+            color_scheme=color,
+            width="100%",
+            aria_label="Capacity used",
+        ),
         rx.text(
             LiveState.capacity_used_pct.to_string() + "% of " + LiveState.capacity.to_string(),
             size="1",

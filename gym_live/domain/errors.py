@@ -48,13 +48,15 @@ GUESSES = (Reason.UNKNOWN_CODE, Reason.INVALID_CODE, Reason.WRONG_PIN)
 
 
 class GymLiveError(Exception):
-    """Root of every expected failure: a stable `code` for machines, a `message` for people."""
+    """Root of every expected failure: a stable `code` for machines, a `message` for people,
+    and, for bad input, the `field` of the form it is about (shown beside that field)."""
 
     code = Reason.ERROR
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class ConfigError(GymLiveError):

@@ -13,6 +13,8 @@ class EventKind(StrEnum):
     CHECK_IN = "check_in"
     CHECK_OUT = "check_out"
     DENIED = "denied"
+    # A location's name, capacity or time zone changed, or a location was added.
+    LOCATION_CHANGED = "location_changed"
 
 
 @dataclass(frozen=True)

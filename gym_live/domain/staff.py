@@ -12,6 +12,8 @@ from gym_live.domain.errors import InvalidInput, WeakPassword
 from gym_live.domain.limits import burst_pause_until
 from gym_live.domain.text import tidy_name
 
+# The form fields an error can be about.
+USERNAME, DISPLAY_NAME, PASSWORD, ROLE = "username", "display_name", "password", "role"
 USERNAME_LENGTHS = range(3, 41)
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 DISPLAY_NAME_LENGTH = 80
@@ -55,38 +57,50 @@ def normalize_username(raw: str) -> str:
     """The canonical (lower-case) username; raise InvalidInput saying what is wrong."""
     name = raw.strip().casefold()
     if not name:
-        raise InvalidInput("Enter a username.")
+        raise InvalidInput("Enter a username.", field=USERNAME)
     if len(name) not in USERNAME_LENGTHS:
         raise InvalidInput(
-            f"A username has {USERNAME_LENGTHS.start} to {USERNAME_LENGTHS.stop - 1} characters."
+            f"A username has {USERNAME_LENGTHS.start} to {USERNAME_LENGTHS.stop - 1} characters.",
+            field=USERNAME,
         )
     if not _USERNAME.fullmatch(name):
         raise InvalidInput(
             "A username uses letters a-z, digits, '.', '_' and '-', and starts with a letter "
-            "or digit."
+            "or digit.",
+            field=USERNAME,
         )
     return name
 
 
 def validate_display_name(raw: str) -> str:
     return tidy_name(
-        raw, what="A name", max_length=DISPLAY_NAME_LENGTH, missing="Enter the name staff see."
+        raw,
+        what="A name",
+        max_length=DISPLAY_NAME_LENGTH,
+        missing="Enter the name staff see.",
+        field=DISPLAY_NAME,
     )
 
 
 def validate_password(password: str, *, username: str, common: frozenset[str]) -> str:
     """Raise WeakPassword naming the rule a new password breaks; return it unchanged."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(f"A password has at least {MIN_PASSWORD_LENGTH} characters.")
+        raise WeakPassword(
+            f"A password has at least {MIN_PASSWORD_LENGTH} characters.", field=PASSWORD
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise WeakPassword(f"A password has at most {MAX_PASSWORD_LENGTH} characters.")
+        raise WeakPassword(
+            f"A password has at most {MAX_PASSWORD_LENGTH} characters.", field=PASSWORD
+        )
     if any(unicodedata.category(ch) == "Cc" for ch in password):
-        raise WeakPassword("A password cannot contain control characters.")
+        raise WeakPassword("A password cannot contain control characters.", field=PASSWORD)
     folded = password.casefold()
     if folded == username.casefold():
-        raise WeakPassword("A password cannot be the username.")
+        raise WeakPassword("A password cannot be the username.", field=PASSWORD)
     if folded in common:
-        raise WeakPassword("That password is one of the most common ones; choose another.")
+        raise WeakPassword(
+            "That password is one of the most common ones; choose another.", field=PASSWORD
+        )
     return password
 
 

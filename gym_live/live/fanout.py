@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+import reflex as rx
+
 from gym_live import reflex_compat
 from gym_live.live.rooms import kind
 from gym_live.presentation import DashboardValues
@@ -20,6 +22,9 @@ class Fanout(Protocol):
     async def evict(self, room: str, kinds: tuple[str, ...]) -> None:
         """Every socket in `room` leaves its rooms of these kinds (`room` included)."""
 
+    async def redirect(self, to: str, path: str) -> None:
+        """Every page of `to` goes to `path`."""
+
 
 class ReflexFanout:
     """One packet per change, in Reflex's own delta format, to every socket of a room.
@@ -35,6 +40,11 @@ class ReflexFanout:
     async def send(self, to: str, audience: str, values: DashboardValues) -> None:
         data = reflex_compat.state_delta(self._state_names[audience], values)
         await reflex_compat.broadcast(self._namespace, to, data)
+
+    async def redirect(self, to: str, path: str) -> None:
+        await reflex_compat.broadcast(
+            self._namespace, to, reflex_compat.page_events(rx.redirect(path))
+        )
 
     async def enter(self, sid: str, room: str) -> None:
         """Join `room`, leaving any other room of its kind (a tab shows one location)."""

@@ -13,6 +13,8 @@ DASHBOARD, KIOSK = "dashboard", "kiosk"
 KIOSK_VALUES = ("location_name", "inside_now")
 # The kinds of room a door kiosk's socket joins.
 KIOSK_ROOMS = ("kiosks", "kiosk")
+# The kinds of room only a signed-in staff member's socket may be in.
+STAFF_ROOMS = ("location",)
 
 
 def kind(room: str) -> str:

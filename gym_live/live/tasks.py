@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
+from gym_live.domain.events import EventKind
 from gym_live.services import sweep
 
 if TYPE_CHECKING:
@@ -68,8 +69,8 @@ async def relay(hub: LiveHub, changed: Changed) -> None:
     while True:
         try:
             async for event in hub.deps.bus.subscribe():
-                if event is None:
-                    changed.add(ALL)
+                if event is None or event.kind is EventKind.LOCATION_CHANGED:
+                    changed.add(ALL)  # the picker of every location shows its name
                 elif hub.is_new(event.id):
                     changed.add(event.location_id)
         except Exception:

@@ -8,8 +8,8 @@ from gym_live.components.desk import manual_check_in, who_is_inside
 from gym_live.components.feed import activity_feed
 from gym_live.components.header import location_heading
 from gym_live.components.layout import staff_page
-from gym_live.components.staff_nav import staff_nav
 from gym_live.components.stats import hourly_chart, stat_grid
+from gym_live.pages import routes
 from gym_live.states.live import LiveState
 
 
@@ -28,7 +28,7 @@ def dashboard() -> rx.Component:
             rx.center(rx.spinner(size="3"), rx.text(" Loading live numbers…"), padding="4em"),
         ),
         heading=location_heading(),
-        nav=staff_nav(),
+        current=routes.DASHBOARD,
     )
 
 

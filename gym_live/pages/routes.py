@@ -3,3 +3,7 @@
 DASHBOARD = "/"
 KIOSK = "/kiosk"
 LOGIN = "/login"
+STAFF = "/staff"
+KIOSKS = "/kiosks"
+LOCATIONS = "/locations"
+AUDIT = "/audit"

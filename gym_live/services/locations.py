@@ -1,4 +1,8 @@
-"""Locations: add, list, and resolve the one an operation is about."""
+"""Locations: add, change, list, and resolve the one an operation is about.
+
+A change is published after commit, so every instance's dashboards (their picker, numbers
+and chart) and door kiosks show it at once.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +10,66 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from gym_live.adapters.db import read_session, write_session
+from gym_live.domain.audit import AuditKind
 from gym_live.domain.checkin import LocationSnapshot
-from gym_live.domain.errors import Conflict, InvalidInput, NotFound
+from gym_live.domain.errors import ConfigError, Conflict, InvalidInput, NotFound
+from gym_live.domain.events import EventKind, GymEvent
 from gym_live.models import Location, Visit
+from gym_live.services.audit import record
 from gym_live.services.deps import Deps
 from gym_live.settings import Settings
 
 MAX_CAPACITY = 100_000
+NAME_LENGTH = 80
+# The form fields an error can be about.
+NAME, CAPACITY, TIMEZONE = "name", "capacity", "timezone"
 
 
-def add_location(name: str, *, capacity: int, timezone: str, deps: Deps) -> LocationSnapshot:
+def add_location(
+    name: str, *, capacity: int | str, timezone: str, by: int | None = None, deps: Deps
+) -> LocationSnapshot:
     """Create a location; the name is unique and the time zone must be an IANA name."""
-    clean = " ".join(name.split())
-    if not clean or len(clean) > 80:
-        raise InvalidInput("A location name needs 1 to 80 characters.")
-    if not 0 < capacity <= MAX_CAPACITY:
-        raise InvalidInput(f"Capacity must be between 1 and {MAX_CAPACITY}.")
-    Settings.from_env({"GYM_TIMEZONE": timezone})  # validates the zone with one message
+    clean, seats, zone = _validated(name, capacity, timezone)
     with write_session(deps.engine) as session:
-        if session.exec(select(Location).where(Location.name == clean)).first():
-            raise Conflict(f"A location named {clean!r} already exists.")
-        location = Location(name=clean, capacity=capacity, timezone=timezone)
+        _name_is_free(session, clean)
+        location = Location(name=clean, capacity=seats, timezone=zone)
         session.add(location)
+        session.flush()
+        detail = f"capacity {seats}, {zone}"
+        record(session, AuditKind.LOCATION_ADDED, clean, by=by, at=deps.clock(), detail=detail)
         session.commit()
-        return snapshot(session, location)
+        made = snapshot(session, location)
+    _publish_change(made, deps)
+    return made
+
+
+def change_location(
+    location_id: int,
+    *,
+    name: str,
+    capacity: int | str,
+    timezone: str,
+    by: int | None = None,
+    deps: Deps,
+) -> LocationSnapshot:
+    """A new name, capacity or time zone for a location."""
+    clean, seats, zone = _validated(name, capacity, timezone)
+    with write_session(deps.engine) as session:
+        location = session.get(Location, location_id, with_for_update=True)
+        if location is None:
+            raise NotFound("That location no longer exists.")
+        if clean != location.name:
+            _name_is_free(session, clean)
+        before = (location.name, location.capacity, location.timezone)
+        if before == (clean, seats, zone):
+            return snapshot(session, location)
+        location.name, location.capacity, location.timezone = clean, seats, zone
+        detail = f"was {before[0]}, capacity {before[1]}, {before[2]}"
+        record(session, AuditKind.LOCATION_CHANGED, clean, by=by, at=deps.clock(), detail=detail)
+        session.commit()
+        changed = snapshot(session, location)
+    _publish_change(changed, deps)
+    return changed
 
 
 def list_locations(*, deps: Deps) -> list[LocationSnapshot]:
@@ -68,6 +108,44 @@ def snapshot(session: Session, location: Location) -> LocationSnapshot:
         capacity=location.capacity,
         timezone=location.timezone,
         inside_now=inside_count(session, location.id),
+    )
+
+
+def _validated(name: str, capacity: int | str, timezone: str) -> tuple[str, int, str]:
+    """The tidy name, the capacity as a number, the zone; InvalidInput naming its field."""
+    clean = " ".join(str(name).split())
+    if not clean or len(clean) > NAME_LENGTH:
+        raise InvalidInput(f"A location name needs 1 to {NAME_LENGTH} characters.", field=NAME)
+    try:
+        seats = int(str(capacity).strip())
+    except ValueError:
+        raise InvalidInput("Capacity is a whole number of people.", field=CAPACITY) from None
+    if not 0 < seats <= MAX_CAPACITY:
+        raise InvalidInput(f"Capacity must be between 1 and {MAX_CAPACITY}.", field=CAPACITY)
+    zone = str(timezone).strip()
+    try:
+        Settings.from_env({"GYM_TIMEZONE": zone})  # validates the zone with one message
+    except ConfigError:
+        raise InvalidInput(
+            f"{zone!r} is not a time zone: use an IANA name such as Europe/Berlin.",
+            field=TIMEZONE,
+        ) from None
+    return clean, seats, zone
+
+
+def _name_is_free(session: Session, name: str) -> None:
+    if session.exec(select(Location.id).where(Location.name == name)).first() is not None:
+        raise Conflict(f"A location named {name!r} already exists.", field=NAME)
+
+
+def _publish_change(location: LocationSnapshot, deps: Deps) -> None:
+    deps.bus.publish(
+        GymEvent(
+            kind=EventKind.LOCATION_CHANGED,
+            location_id=location.id,
+            location_name=location.name,
+            at=deps.clock(),
+        )
     )
 
 

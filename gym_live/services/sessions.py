@@ -13,10 +13,12 @@ from sqlmodel import Session, select
 
 from gym_live.adapters.db import read_session, write_session
 from gym_live.adapters.hashing import hash_secret, needs_rehash, verify_nothing, verify_secret
+from gym_live.domain.audit import AuditKind
 from gym_live.domain.errors import (
     AccountInactive,
     AccountLocked,
     InvalidInput,
+    NotFound,
     NotSignedIn,
     SignInFailed,
 )
@@ -33,6 +35,7 @@ from gym_live.domain.staff import (
 )
 from gym_live.domain.tokens import new_token, secret_hash
 from gym_live.models import SignInAttempt, Staff, StaffSession
+from gym_live.services import audit
 from gym_live.services.deps import Deps
 from gym_live.services.staff import by_username, end_sessions, to_member
 
@@ -122,6 +125,25 @@ def authenticate(token: str, *, deps: Deps) -> StaffMember:
     return staff
 
 
+def still_live(digests: set[str], *, deps: Deps) -> set[str]:
+    """Which of these token hashes are sessions still live now (one query for them all)."""
+    if not digests:
+        return set()
+    with read_session(deps.engine) as session:
+        return set(
+            session.scalars(
+                sa.select(StaffSession.token_hash)
+                .join(Staff, Staff.id == StaffSession.staff_id)
+                .where(
+                    StaffSession.token_hash.in_(digests),
+                    StaffSession.ended_at.is_(None),
+                    StaffSession.expires_at > deps.clock(),
+                    Staff.active.is_(True),
+                )
+            )
+        )
+
+
 def sign_out(token: str, *, deps: Deps) -> None:
     """End this session (in every tab that holds its token)."""
     with write_session(deps.engine) as session:
@@ -133,13 +155,21 @@ def sign_out(token: str, *, deps: Deps) -> None:
         session.commit()
 
 
-def sign_out_everywhere(username: str, *, deps: Deps) -> int:
+def sign_out_everywhere(username: str, *, by: int | None = None, deps: Deps) -> int:
     """End every session of an account; how many were open."""
     with write_session(deps.engine) as session:
         row = by_username(session, normalize_username(username))
         if row is None:
-            return 0
+            raise NotFound(f"No staff account named {username!r}.")
         ended = end_sessions(session, row, deps)
+        audit.record(
+            session,
+            AuditKind.SIGNED_OUT_EVERYWHERE,
+            row.username,
+            by=by,
+            at=deps.clock(),
+            detail=f"{ended} session{'s' * (ended != 1)}",
+        )
         session.commit()
         return ended
 

@@ -1,6 +1,8 @@
-"""Staff accounts: add, list, change a password, deactivate; the first admin of a new gym.
+"""Staff accounts: add, list, change a password or a role, deactivate; the first admin.
 
-Changing a password or deactivating an account ends that account's sessions at once.
+Changing a password or deactivating an account ends that account's sessions at once. Each
+change is written to the audit trail with who made it (`by`: a staff id; None is the
+command line), in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from sqlmodel import Session, select
 from gym_live.adapters.common_passwords import common_passwords
 from gym_live.adapters.db import read_session, write_session
 from gym_live.adapters.hashing import hash_secret
+from gym_live.domain.audit import AuditKind
 from gym_live.domain.errors import Conflict, InvalidInput, LastAdmin, NotFound
 from gym_live.domain.staff import (
+    ROLE,
+    USERNAME,
     Role,
     StaffMember,
     normalize_username,
@@ -22,6 +27,7 @@ from gym_live.domain.staff import (
     validate_password,
 )
 from gym_live.models import Staff, StaffSession
+from gym_live.services import audit
 from gym_live.services.deps import Deps
 
 FIRST_ADMIN = "admin"
@@ -33,6 +39,7 @@ def add_staff(
     role: str,
     password: str,
     display_name: str | None = None,
+    by: int | None = None,
     deps: Deps,
 ) -> StaffMember:
     """Create an account; the password must meet the policy (domain.staff)."""
@@ -44,7 +51,7 @@ def add_staff(
     )
     with write_session(deps.engine) as session:
         if by_username(session, name) is not None:
-            raise Conflict(f"The username {name!r} is already taken.")
+            raise Conflict(f"The username {name!r} is already taken.", field=USERNAME)
         row = Staff(
             username=name,
             display_name=shown_as,
@@ -53,8 +60,21 @@ def add_staff(
             created_at=deps.clock(),
         )
         session.add(row)
+        session.flush()
+        _audit(session, AuditKind.STAFF_ADDED, row, by, deps, detail=staff_role.value)
         session.commit()
         return to_member(row)
+
+
+def add_with_temporary_password(
+    username: str, *, role: str, display_name: str, by: int | None = None, deps: Deps
+) -> tuple[StaffMember, str]:
+    """An account with a random password, returned once for the admin to hand over."""
+    password = temporary_password()
+    member = add_staff(
+        username, role=role, password=password, display_name=display_name, by=by, deps=deps
+    )
+    return member, password
 
 
 def list_staff(*, deps: Deps) -> list[StaffMember]:
@@ -62,7 +82,7 @@ def list_staff(*, deps: Deps) -> list[StaffMember]:
         return [to_member(row) for row in session.exec(select(Staff).order_by(Staff.username))]
 
 
-def set_password(username: str, password: str, *, deps: Deps) -> StaffMember:
+def set_password(username: str, password: str, *, by: int | None = None, deps: Deps) -> StaffMember:
     """A new password; every session of the account ends (sign in again everywhere)."""
     name = normalize_username(username)
     password_hash = hash_secret(
@@ -72,11 +92,38 @@ def set_password(username: str, password: str, *, deps: Deps) -> StaffMember:
         row = _existing(session, name)
         row.password_hash = password_hash
         end_sessions(session, row, deps)
+        _audit(session, AuditKind.PASSWORD_CHANGED, row, by, deps)
         session.commit()
         return to_member(row)
 
 
-def set_active(username: str, active: bool, *, deps: Deps) -> StaffMember:
+def reset_password(username: str, *, by: int | None = None, deps: Deps) -> tuple[StaffMember, str]:
+    """A new random password for an account, returned once for the admin to hand over."""
+    password = temporary_password()
+    return set_password(username, password, by=by, deps=deps), password
+
+
+def temporary_password() -> str:
+    """16 random characters (96 bits): shown once, typed once."""
+    return secrets.token_urlsafe(12)
+
+
+def set_role(username: str, role: str, *, by: int | None = None, deps: Deps) -> StaffMember:
+    """Make an account an admin or front desk; the last active admin cannot be demoted."""
+    new_role = _role(role)
+    with write_session(deps.engine) as session:
+        row = _existing(session, normalize_username(username))
+        if row.role == new_role:
+            return to_member(row)
+        if row.role == Role.ADMIN and row.active:
+            _keep_an_admin(session, row)
+        row.role = new_role.value
+        _audit(session, AuditKind.ROLE_CHANGED, row, by, deps, detail=new_role.value)
+        session.commit()
+        return to_member(row)
+
+
+def set_active(username: str, active: bool, *, by: int | None = None, deps: Deps) -> StaffMember:
     """Deactivate (ending every session) or reactivate an account.
 
     The last active admin can never be deactivated: there would be no one left to manage
@@ -84,11 +131,15 @@ def set_active(username: str, active: bool, *, deps: Deps) -> StaffMember:
     """
     with write_session(deps.engine) as session:
         row = _existing(session, normalize_username(username))
-        if not active and row.role == Role.ADMIN and row.active:
+        if row.active == active:
+            return to_member(row)
+        if not active and row.role == Role.ADMIN:
             _keep_an_admin(session, row)
         row.active = active
         if not active:
             end_sessions(session, row, deps)
+        kind = AuditKind.STAFF_REACTIVATED if active else AuditKind.STAFF_DEACTIVATED
+        _audit(session, kind, row, by, deps)
         session.commit()
         return to_member(row)
 
@@ -96,7 +147,7 @@ def set_active(username: str, active: bool, *, deps: Deps) -> StaffMember:
 def create_first_admin(*, deps: Deps) -> str | None:
     """On a gym with no staff yet, the account `admin` with a random password (returned once);
     None when accounts exist. There is no default password anywhere."""
-    password = secrets.token_urlsafe(12)
+    password = temporary_password()
     with write_session(deps.engine) as session:
         if session.scalar(sa.select(sa.func.count()).select_from(Staff)):
             return None
@@ -147,6 +198,17 @@ def _existing(session: Session, username: str) -> Staff:
     return row
 
 
+def _audit(
+    session: Session,
+    kind: AuditKind,
+    row: Staff,
+    by: int | None,
+    deps: Deps,
+    detail: str = "",
+) -> None:
+    audit.record(session, kind, row.username, by=by, at=deps.clock(), detail=detail)
+
+
 def _keep_an_admin(session: Session, leaving: Staff) -> None:
     """Refuse to leave the gym without an active admin.
 
@@ -159,7 +221,9 @@ def _keep_an_admin(session: Session, leaving: Staff) -> None:
         .with_for_update()
     ).all()
     if not set(admins) - {leaving.id}:
-        raise LastAdmin("This is the last active admin: make another admin first.")
+        raise LastAdmin(
+            f"{leaving.display_name} is the last active admin: make another admin first."
+        )
 
 
 def _role(raw: str) -> Role:
@@ -167,4 +231,4 @@ def _role(raw: str) -> Role:
         return Role(raw)
     except ValueError:
         choices = ", ".join(role.value for role in Role)
-        raise InvalidInput(f"A role is one of: {choices}.") from None
+        raise InvalidInput(f"A role is one of: {choices}.", field=ROLE) from None

@@ -26,6 +26,8 @@ class AuthState(rx.State):
     staff_name: str = ""
     staff_role: str = ""
     error: str = ""
+    # The signed-in account's id, for "who did this" (a backend var: never sent to the page).
+    _staff_id: int = 0
 
     @rx.event
     async def sign_in(self, form: dict[str, str]):  # noqa: ANN201  (a navigation, or nothing)

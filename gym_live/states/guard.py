@@ -4,7 +4,12 @@ Reflex's event middleware (`App.add_middleware`) sees each event before its hand
 may answer in its place, so a handler added later is guarded without anyone remembering a
 decorator or a base class. An event is let through when its handler is on PUBLIC (Reflex's
 own hydration, signing in, and the door kiosk, whose handlers check its device token), or
-when the tab's session is live; otherwise the tab is sent to the sign-in page.
+when the tab's session is live and its role may call it (FRONT_DESK: the dashboard and the
+desk; every other handler, a later one too, is an admin's); otherwise it is refused.
+
+A tab let through is remembered with its session, and every WATCH_SECONDS the sessions of
+the open tabs are looked up together: a tab whose session ended (signed out elsewhere, a new
+password, a deactivated account) leaves the live rooms and goes to the sign-in page.
 """
 
 from __future__ import annotations
@@ -19,15 +24,24 @@ import reflex as rx
 
 from gym_live.domain.errors import NotSignedIn
 from gym_live.domain.limits import RateLimit
-from gym_live.domain.staff import StaffMember
+from gym_live.domain.staff import Role, StaffMember
 from gym_live.domain.tokens import secret_hash
+from gym_live.live.fanout import ReflexFanout
+from gym_live.live.rooms import STAFF_ROOMS
 from gym_live.pages import routes
-from gym_live.reflex_compat import handler_names, reflex_own_handlers, refusal
+from gym_live.reflex_compat import (
+    connected_sids,
+    event_handlers,
+    handler_names,
+    reflex_own_handlers,
+    refusal,
+)
 from gym_live.services import sessions
 from gym_live.services.deps import app_deps
 from gym_live.states.auth import AuthState
 from gym_live.states.desk import DeskState
 from gym_live.states.kiosk import KioskState
+from gym_live.states.live import LiveState
 
 logger = logging.getLogger(__name__)
 # A session is looked up again after this long (a revoked one is refused within it).
@@ -39,12 +53,19 @@ LOGGED_PER_MINUTE = 20
 # in WINDOW_SECONDS (a person at the desk makes a few; a script would flood the feed).
 ACTIONS_PER_WINDOW, WINDOW_SECONDS = 10, 10.0
 TOO_FAST = "Too many check-ins and check-outs at once: wait a few seconds, then try again."
+ADMINS_ONLY = "Only an admin can do that."
+# How often the sessions of the open staff tabs are looked up (a signed-out tab leaves then).
+WATCH_SECONDS = 0.5
 
 
 PUBLIC = frozenset(
     reflex_own_handlers()
     | handler_names(AuthState, "sign_in", "open_login")
     | handler_names(KioskState, "open_kiosk", "pair", "scan", "dismiss", "back_to_idle")
+)
+# Any signed-in staff member may call these; every other guarded handler is an admin's.
+FRONT_DESK = frozenset(
+    event_handlers(LiveState) | event_handlers(DeskState) | handler_names(AuthState, "sign_out")
 )
 RATE_LIMITED = frozenset(handler_names(DeskState, "check_in", "check_out"))
 
@@ -56,6 +77,7 @@ class StaffGuard(rx.Middleware):
         self._checked: OrderedDict[str, tuple[float, StaffMember]] = OrderedDict()
         self._log_window, self._logged = 0.0, 0
         self._actions = RateLimit(ACTIONS_PER_WINDOW, WINDOW_SECONDS)
+        self._tabs: dict[str, str] = {}  # socket sid -> the session key it was let in with
 
     async def preprocess(self, app: Any, state: Any, event: Any) -> Any:
         if event.name in PUBLIC:
@@ -65,15 +87,47 @@ class StaffGuard(rx.Middleware):
         try:
             staff = await self._session(key, auth.token)
         except NotSignedIn:
-            self._log_refusal(event.name)
+            self._log_refusal(event.name, "not signed in")
             if auth.staff_name or auth.staff_role:
                 auth.staff_name = auth.staff_role = ""
             return refusal(rx.redirect(routes.LOGIN))
         if auth.staff_name != staff.display_name or auth.staff_role != staff.role:
             auth.staff_name, auth.staff_role = staff.display_name, staff.role.value
+        auth._staff_id = staff.id
+        self._tabs[state.router.session.session_id] = key
+        if event.name not in FRONT_DESK and staff.role != Role.ADMIN:
+            self._log_refusal(event.name, f"{staff.username} is not an admin")
+            return refusal(
+                rx.toast.error(ADMINS_ONLY, close_button=True), rx.redirect(routes.DASHBOARD)
+            )
         if event.name in RATE_LIMITED and not self._actions.allow(key, time.monotonic()):
             return refusal(rx.toast.error(TOO_FAST, close_button=True))
         return None
+
+    async def send_ended_sessions_to_login(self, app: rx.App) -> None:
+        """Lifespan task: tabs whose session ended leave the live rooms for the sign-in page.
+
+        One query a round for every open staff tab of this instance; the database decides,
+        so an account deactivated on another instance is seen here too.
+        """
+        fanout = ReflexFanout(app, {})
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            try:
+                await self._drop_ended(fanout, connected_sids(app))
+            except Exception:
+                logger.exception("could not look up the open staff sessions; retrying")
+
+    async def _drop_ended(self, fanout: ReflexFanout, connected: set[str]) -> None:
+        self._tabs = {sid: key for sid, key in self._tabs.items() if sid in connected}
+        live = await asyncio.to_thread(
+            sessions.still_live, set(self._tabs.values()), deps=app_deps()
+        )
+        for sid, key in [(sid, key) for sid, key in self._tabs.items() if key not in live]:
+            del self._tabs[sid]
+            self._checked.pop(key, None)
+            await fanout.evict(sid, STAFF_ROOMS)
+            await fanout.redirect(sid, routes.LOGIN)
 
     async def _session(self, key: str, token: str) -> StaffMember:
         """The session's staff member, looked up at most once a RECHECK_SECONDS per token."""
@@ -88,10 +142,10 @@ class StaffGuard(rx.Middleware):
             self._checked.popitem(last=False)
         return staff
 
-    def _log_refusal(self, name: str) -> None:
+    def _log_refusal(self, name: str, why: str) -> None:
         now = time.monotonic()
         if now - self._log_window >= 60:
             self._log_window, self._logged = now, 0
         self._logged += 1
         if self._logged <= LOGGED_PER_MINUTE:
-            logger.warning("refused %s: not signed in", name)
+            logger.warning("refused %s: %s", name, why)

@@ -14,6 +14,8 @@ from tests.helpers.cli import Cli
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 # The front desk account every browser test signs in with.
 STAFF_USER, STAFF_NAME, STAFF_PASSWORD = "desk", "Front Desk", "front desk password"
+# The admin of the shared app (tests/e2e/conftest.py).
+ADMIN_USER, ADMIN_NAME, ADMIN_PASSWORD = "maria", "Maria Lopez", "maria the admin"
 
 
 class AppServer(ProdServer):

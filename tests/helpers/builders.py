@@ -8,10 +8,14 @@ from gym_live.models import DeniedAttempt, Member, Visit
 from gym_live.services.deps import Deps
 from gym_live.services.locations import add_location
 from gym_live.services.members import add_member
+from tests.helpers.fakes import RecordingBus
 
 
 def gym(deps: Deps, *, capacity: int = 50, name: str = "Downtown") -> None:
+    """A location that was there before the test: what the test publishes starts after it."""
     add_location(name, capacity=capacity, timezone="Europe/Berlin", deps=deps)
+    if isinstance(deps.bus, RecordingBus):
+        deps.bus.events.clear()
 
 
 def member(deps: Deps, code: str, name: str = "Anna Schmidt", **fields: object) -> None:

@@ -100,6 +100,20 @@ def test_connected_tabs_are_listed_by_their_client_token(app: rx.App) -> None:
     asyncio.run(namespace.link_token_to_sid(sid, "tab-token", update_state=False))
     assert reflex_compat.open_tab_tokens(app) == ["tab-token"]
     assert reflex_compat.open_tab_tokens(SimpleNamespace(event_namespace=None)) == []
+    assert reflex_compat.connected_sids(app) == {sid}
+    assert reflex_compat.connected_sids(SimpleNamespace(event_namespace=None)) == set()
+
+
+def test_page_events_reach_a_socket_as_reflex_sends_them(app: rx.App) -> None:
+    """What makes a tab whose session ended go to /login without an event of its own."""
+    sid, socket = _connect(app, "eio-ended")
+    data = reflex_compat.page_events(rx.redirect("/login"))
+    asyncio.run(reflex_compat.broadcast(app.event_namespace, sid, data))
+    [(name, update)] = _sent(socket)
+    assert name == "event" and not update.get("delta")
+    assert [(e["name"], e["payload"]["path"]) for e in update["events"]] == [
+        ("_redirect", "/login")
+    ]
 
 
 def test_renewing_a_tabs_state_pushes_its_expiry_back(app: rx.App) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
@@ -20,32 +19,52 @@ import websocket
 from playwright.sync_api import Browser, expect
 
 import gym_live.gym_live  # noqa: F401  (every page, so every state, is loaded)
-from gym_live.adapters.bus import MemoryBus
-from gym_live.adapters.db import build_engine
-from gym_live.models import DeniedAttempt, Member, StaffSession, Visit
+from gym_live.models import (
+    AuditEvent,
+    DeniedAttempt,
+    Kiosk,
+    Location,
+    Member,
+    Staff,
+    StaffSession,
+    Visit,
+)
 from gym_live.reflex_compat import event_handlers
 from gym_live.services import sessions
 from gym_live.services.deps import Deps, utc_now
-from gym_live.settings import Settings
 from gym_live.states.auth import AuthState
 from gym_live.states.desk import DeskState
-from gym_live.states.guard import ACTIONS_PER_WINDOW, PUBLIC
+from gym_live.states.guard import ACTIONS_PER_WINDOW, ADMINS_ONLY, FRONT_DESK, PUBLIC
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
+from gym_live.states.staff_admin import StaffAdminState
 from tests.helpers.app import (
+    ADMIN_NAME,
     ARTIFACTS,
     STAFF_NAME,
     STAFF_PASSWORD,
     STAFF_USER,
     AppServer,
-    running_app,
 )
 from tests.helpers.dashboard_page import sign_in
 from tests.helpers.socket_tab import RawTab, connected, stored
 
 pytestmark = pytest.mark.e2e
+STAFF_STATES = (LiveState, DeskState, StaffAdminState)
 ALL = event_handlers(rx.State)
 GUARDED = sorted(ALL - PUBLIC)
+ADMIN_ONLY = sorted(ALL - PUBLIC - FRONT_DESK)
+# Arguments that would change something if a handler ever ran: deactivate the desk account,
+# make it an admin, check a member in.
+PAYLOAD = {
+    "text": "10000016",
+    "code": "10000016",
+    "name": "x",
+    "username": STAFF_USER,
+    "role": "admin",
+    "active": False,
+    "form": {"code": "x", "username": "intruder", "display_name": "x", "role": "admin"},
+}
 REDIRECT = '"_redirect"'  # the guard's answer is a redirect of the tab to /login
 
 
@@ -77,26 +96,25 @@ def test_the_allow_list_is_exactly_reflexs_own_sign_in_and_the_kiosk() -> None:
     assert PUBLIC <= ALL and len(GUARDED) >= 10
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    with running_app(tmp_path_factory.mktemp("guard")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def app_deps(app: AppServer) -> Deps:
-    """The app's own database, for what a browser cannot see: sessions, rows, counts."""
-    url = app.cli.env["DATABASE_URL"]
-    settings = Settings(database_url=url, timezone="Europe/Berlin")
-    return Deps(engine=build_engine(url, pooled=False), bus=MemoryBus(), settings=settings)
+def test_front_desk_may_use_only_the_dashboard_the_desk_and_sign_out() -> None:
+    """Every other handler, one added later included, is an admin's."""
+    states = {short(name).split(".")[0] for name in FRONT_DESK}
+    assert states == {"live_state", "desk_state", "auth_state"}
+    assert [short(name) for name in FRONT_DESK if "auth_state" in name] == ["auth_state.sign_out"]
+    assert FRONT_DESK <= ALL and len(ADMIN_ONLY) >= 7
 
 
 def counts(deps: Deps) -> tuple[int, ...]:
+    """Rows of what a handler could change, and the desk account's role and state."""
     with deps.engine.connect() as conn:
-        return tuple(
+        rows = tuple(
             conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-            for table in (Visit, DeniedAttempt, Member)
+            for table in (Visit, DeniedAttempt, Member, Staff, AuditEvent, Kiosk, Location)
         )
+        desk = conn.execute(
+            sa.select(Staff.role, Staff.active).where(Staff.username == STAFF_USER)
+        ).one()
+    return (*rows, *desk)
 
 
 def ended_session(deps: Deps) -> str:
@@ -112,14 +130,14 @@ def expired_session(deps: Deps) -> str:
 
 @pytest.fixture(scope="module")
 def names(app: AppServer) -> list[str]:
-    return [m["name"] for m in app.cli.json("member", "list")["members"]]
+    """Every member's name, and the admin's: what no refused answer may carry."""
+    return [m["name"] for m in app.cli.json("member", "list")["members"]] + [ADMIN_NAME]
 
 
 @pytest.mark.parametrize("who", ["no session", "ended session", "expired session", "kiosk"])
 def test_every_staff_handler_is_refused_without_a_live_session(
     app: AppServer, app_deps: Deps, names: list[str], who: str
 ) -> None:
-    before = counts(app_deps)
     if who == "kiosk":
         code = app.cli.json("kiosk", "add", "--location", "Downtown")["pairing_code"]
         path, storage = "/kiosk", None
@@ -134,17 +152,43 @@ def test_every_staff_handler_is_refused_without_a_live_session(
             tab.until('"paired_rx_state_": true')
         else:
             tab.until(REDIRECT)  # the dashboard's own on_load is refused first
+        before = counts(app_deps)
         answers = []
         for name in GUARDED:
-            tab.send(name, text="10000016", code="10000016", name="x", form={"code": "x"})
+            tab.send(name, **PAYLOAD)
             answers.append((short(name), tab.until(REDIRECT)))
+    assert_refused(answers, "/login", names, STAFF_STATES)
+    assert counts(app_deps) == before
+
+
+def test_every_admin_handler_is_refused_to_the_front_desk(app: AppServer, app_deps: Deps) -> None:
+    """The desk's own dashboard keeps arriving meanwhile; nothing of an admin page does."""
+    _, token = sessions.sign_in(STAFF_USER, STAFF_PASSWORD, deps=app_deps)
+    with connected(app, "/", stored(AuthState, "token", token)) as client:
+        tab = RawTab(client, "/")
+        tab.until('"location_name_rx_state_": "Downtown"')
+        before = counts(app_deps)
+        answers = []
+        for name in ADMIN_ONLY:
+            tab.send(name, **PAYLOAD)
+            answers.append((short(name), tab.until(ADMINS_ONLY)))
+    assert_refused(answers, ADMINS_ONLY, [ADMIN_NAME], [StaffAdminState])
+    assert counts(app_deps) == before
+
+
+def assert_refused(
+    answers: list[tuple[str, list[str]]],
+    said: str,
+    names: list[str],
+    states: tuple[type[rx.State], ...] | list[type[rx.State]],
+) -> None:
+    """Each answer is the refusal, with none of these names and none of these states."""
     for handler, messages in answers:
         text = "".join(messages)
-        assert "/login" in text, handler
-        assert not any(member in text for member in names), f"{handler} leaked a member's name"
-        for staff_state in (LiveState, DeskState):  # no staff state's values at all
+        assert said in text, handler
+        assert not any(name in text for name in names), f"{handler} leaked a name"
+        for staff_state in states:  # none of their values at all
             assert f'"{staff_state.get_full_name()}"' not in text, handler
-    assert counts(app_deps) == before
 
 
 def test_a_live_session_is_let_through_the_same_way(app: AppServer, app_deps: Deps) -> None:

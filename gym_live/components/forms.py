@@ -1,0 +1,49 @@
+"""Form parts of the admin pages: a labelled field with its error beside it, a role choice."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gym_live import wording
+from gym_live.domain.staff import Role
+
+
+def field(label: str, name: str, control: rx.Component, error: rx.Var) -> rx.Component:
+    """A label, its control (whose id is `field-<name>`), and the error about it, if any."""
+    return rx.vstack(
+        rx.el.label(label, html_for=f"field-{name}", class_name="gl-label"),
+        control,
+        rx.cond(
+            error != "",
+            rx.text(error, color_scheme="red", size="1", id=f"error-{name}", role="alert"),
+        ),
+        spacing="1",
+        min_width="12em",
+    )
+
+
+def text_input(name: str, *, max_length: int, **props: object) -> rx.Component:
+    return rx.input(name=name, id=f"field-{name}", max_length=max_length, size="2", **props)
+
+
+def role_choice(name: str = "role", **props: object) -> rx.Component:
+    """Admin or front desk, as a native form value (`name`)."""
+    return rx.select.root(
+        rx.select.trigger(id=f"field-{name}", **props),
+        role_items(),
+        name=name,
+        default_value=Role.FRONT_DESK.value,
+    )
+
+
+def role_items() -> rx.Component:
+    return rx.select.content(
+        *[rx.select.item(label, value=role.value) for role, label in wording.ROLES.items()]
+    )
+
+
+def form_error(error: rx.Var) -> rx.Component:
+    """A failure about no one field (a database that is away, say)."""
+    return rx.cond(
+        error != "", rx.callout(error, icon="triangle-alert", color_scheme="red", id="form-error")
+    )

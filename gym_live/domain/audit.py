@@ -1,0 +1,54 @@
+"""The audit trail: what staff and admins did, for "who did this, and when?"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+AUDIT_PAGE_SIZE = 50
+SUBJECT_LENGTH, DETAIL_LENGTH = 120, 200
+
+
+class AuditKind(StrEnum):
+    """What happened. Sign-ins and desk check-ins are read from their own tables; the rest
+    are written to the audit table by the action itself, in its transaction."""
+
+    SIGN_IN_OK = "sign_in_ok"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_IN_LOCKED = "sign_in_locked"
+    DESK_CHECK_IN = "desk_check_in"
+    DESK_CHECK_OUT = "desk_check_out"
+    STAFF_ADDED = "staff_added"
+    ROLE_CHANGED = "role_changed"
+    STAFF_DEACTIVATED = "staff_deactivated"
+    STAFF_REACTIVATED = "staff_reactivated"
+    PASSWORD_CHANGED = "password_changed"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
+    KIOSK_ADDED = "kiosk_added"
+    KIOSK_PAIRED = "kiosk_paired"
+    KIOSK_REVOKED = "kiosk_revoked"
+    LOCATION_ADDED = "location_added"
+    LOCATION_CHANGED = "location_changed"
+
+
+# The kinds written to the audit table (the others live in sign-ins and visits).
+RECORDED = frozenset(AuditKind) - {
+    AuditKind.SIGN_IN_OK,
+    AuditKind.SIGN_IN_FAILED,
+    AuditKind.SIGN_IN_LOCKED,
+    AuditKind.DESK_CHECK_IN,
+    AuditKind.DESK_CHECK_OUT,
+}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the trail. `actor` is who did it (None: the command line, or nobody
+    signed in, as for a failed sign-in); `subject` is what it was done to."""
+
+    at: datetime
+    kind: AuditKind
+    actor: str | None
+    subject: str
+    detail: str = ""

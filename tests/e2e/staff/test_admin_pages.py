@@ -1,0 +1,171 @@
+"""The staff header and the admin pages in a real browser: what each role is shown, what an
+admin does to accounts, and a deactivated account's open dashboard leaving for /login."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from gym_live.services import sessions, staff
+from gym_live.services.deps import Deps
+from gym_live.states.guard import ADMINS_ONLY
+from tests.helpers.app import ADMIN_NAME, ADMIN_PASSWORD, ADMIN_USER, ARTIFACTS, AppServer
+from tests.helpers.axe import blocking_violations
+from tests.helpers.dashboard_page import sign_in, toast
+
+pytestmark = pytest.mark.e2e
+ADMIN_PAGES = ("staff", "locations")
+PASSWORD = "a long password for tests"
+
+
+def as_admin(browser: Browser, app: AppServer, path: str = "/", **context: object) -> Page:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, **context).new_page()
+    sign_in(page, app, ADMIN_USER, ADMIN_PASSWORD)
+    if path != "/":
+        page.click(f"#nav-{path.strip('/')}")  # through the header, as staff do
+        expect(page).to_have_url(re.compile(f"{path}$"))
+    return page
+
+
+def row(page: Page, username: str):
+    return page.locator(f'tr[data-username="{username}"]')
+
+
+def test_the_front_desk_is_shown_only_the_dashboard_and_turned_back_from_admin_pages(
+    app: AppServer, browser: Browser
+) -> None:
+    page = browser.new_context().new_page()
+    sign_in(page, app)
+    expect(page.locator("#nav-dashboard")).to_be_visible()
+    for name in ADMIN_PAGES:
+        expect(page.locator(f"#nav-{name}")).to_have_count(0)
+        page.goto(f"{app.url}/{name}")
+        toast(page, ADMINS_ONLY)
+        expect(page).to_have_url(re.compile(r"/$"))
+    assert ADMIN_NAME not in page.content()
+    page.context.close()
+
+
+def test_an_admin_adds_an_account_and_hands_over_its_password_shown_once(
+    app: AppServer, app_deps: Deps, browser: Browser
+) -> None:
+    page = as_admin(browser, app, "/staff")
+    expect(row(page, ADMIN_USER)).to_contain_text(ADMIN_NAME)
+    page.fill("#field-username", "Tom")
+    page.fill("#field-display_name", "Tom <b>Baker</b>")  # text, never HTML
+    page.click("#add-staff")
+    password = page.locator("#issued-password").inner_text(timeout=10_000)
+    member, _ = sessions.sign_in("tom", password, deps=app_deps)
+    assert member.display_name == "Tom <b>Baker</b>" and member.role.value == "front_desk"
+    page.click("#issued-done")
+    expect(page.locator("#issued-password")).to_have_count(0)
+    expect(row(page, "tom")).to_contain_text("Tom <b>Baker</b>")
+    page.fill("#field-username", "TOM")
+    page.fill("#field-display_name", "Another Tom")
+    page.click("#add-staff")
+    expect(page.locator("#error-username")).to_have_text("The username 'tom' is already taken.")
+    page.fill("#field-username", "x")
+    page.click("#add-staff")
+    expect(page.locator("#error-username")).to_have_text("A username has 3 to 40 characters.")
+    assert [m.username for m in staff.list_staff(deps=app_deps)].count("tom") == 1
+    page.context.close()
+
+
+def test_deactivating_an_account_sends_its_open_dashboard_to_the_sign_in_page(
+    app: AppServer, app_deps: Deps, browser: Browser
+) -> None:
+    staff.add_staff("ana", role="front_desk", password=PASSWORD, display_name="Ana", deps=app_deps)
+    desk = browser.new_context().new_page()
+    sign_in(desk, app, "ana", PASSWORD)
+    admin = as_admin(browser, app, "/staff")
+    row(admin, "ana").get_by_role("combobox").click()
+    admin.get_by_role("option", name="Admin").click()
+    toast(admin, "Ana is now admin.")
+    row(admin, "ana").get_by_role("combobox").click()
+    admin.get_by_role("option", name="Front desk").click()
+    toast(admin, "Ana is now front desk.")
+    row(admin, "ana").get_by_role("button", name="Deactivate").click()
+    clicked = time.monotonic()
+    expect(desk).to_have_url(re.compile(r"/login$"), timeout=5_000)
+    print(
+        f"deactivated dashboard reached /login {time.monotonic() - clicked:.2f} s after the click"
+    )
+    toast(admin, "Ana deactivated.")
+    expect(row(admin, "ana")).to_contain_text("Deactivated")
+    row(admin, "ana").get_by_role("button", name="Reactivate").click()
+    expect(row(admin, "ana")).to_contain_text("Active")
+    admin.context.close()
+    desk.context.close()
+
+
+def test_the_last_admin_cannot_deactivate_themselves(app: AppServer, browser: Browser) -> None:
+    page = as_admin(browser, app, "/staff")
+    row(page, ADMIN_USER).get_by_role("button", name="Deactivate").click()
+    toast(page, f"{ADMIN_NAME} is the last active admin: make another admin first.")
+    expect(row(page, ADMIN_USER)).to_contain_text("Active")
+    page.context.close()
+
+
+def test_a_location_added_or_changed_reaches_open_dashboards_at_once(
+    app: AppServer, browser: Browser
+) -> None:
+    desk = browser.new_context().new_page()
+    sign_in(desk, app)
+    capacity = desk.inner_text("#stat-capacity")
+    page = as_admin(browser, app, "/locations")
+    page.fill("#field-name", "Harbour")
+    page.fill("#field-capacity", "lots")
+    page.fill("#field-timezone", "Mars/Olympus")
+    page.click("#save-location")
+    expect(page.locator("#error-capacity")).to_have_text("Capacity is a whole number of people.")
+    page.fill("#field-capacity", "40")
+    page.click("#save-location")
+    expect(page.locator("#error-timezone")).to_contain_text("'Mars/Olympus' is not a time zone")
+    page.fill("#field-timezone", "Europe/Lisbon")
+    page.click("#save-location")
+    toast(page, "Harbour added.")
+    expect(page.locator('tr[data-location="Harbour"]')).to_contain_text("Europe/Lisbon")
+    expect(desk.locator("#location-picker")).to_contain_text("Downtown")  # a picker appears
+    page.get_by_role("button", name="Edit Downtown").click()
+    expect(page.locator("#field-name")).to_have_value("Downtown")
+    expect(page.locator("#field-capacity")).not_to_have_value("")
+    page.fill("#field-capacity", "61")
+    page.click("#save-location")
+    toast(page, "Downtown saved.")
+    expect(desk.locator("#stat-capacity")).to_contain_text("of 61")
+    page.get_by_role("button", name="Edit Downtown").click()
+    expect(page.locator("#field-capacity")).to_have_value("61")  # the form for Downtown
+    page.fill("#field-capacity", capacity.rsplit(" ", 1)[-1])  # as the other tests expect it
+    page.click("#save-location")
+    toast(page, "Downtown saved.")
+    expect(desk.locator("#stat-capacity")).to_have_text(capacity)
+    page.context.close()
+    desk.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_passes_axe_and_is_photographed(
+    app: AppServer, browser: Browser, scheme: str
+) -> None:
+    page = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    tab = page.new_page()
+    tab.goto(app.url + "/kiosk")
+    expect(tab.get_by_role("heading").first).to_be_visible(timeout=15_000)
+    found = {"/kiosk": blocking_violations(tab)}
+    tab.goto(app.url + "/login")
+    expect(tab.locator("#login-submit")).to_be_visible(timeout=15_000)
+    found["/login"] = blocking_violations(tab)
+    sign_in(tab, app, ADMIN_USER, ADMIN_PASSWORD)
+    for path in ("/", *(f"/{name}" for name in ADMIN_PAGES)):
+        if path != "/":
+            tab.click(f"#nav-{path.strip('/')}")
+            expect(tab.locator(f"#nav-{path.strip('/')}")).to_have_attribute("aria-current", "page")
+        tab.wait_for_timeout(1_000)  # the page's data has arrived and rendered
+        found[path] = blocking_violations(tab)
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=ARTIFACTS / f"{path.strip('/') or 'dashboard'}-{scheme}.png")
+    assert {path: seen for path, seen in found.items() if seen} == {}
+    page.close()
