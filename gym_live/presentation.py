@@ -1,4 +1,5 @@
-"""Turns a location's live view into what its dashboard shows: texts, times, rows."""
+"""Turns a location's live view into what its dashboard shows: texts, times, rows; and the
+rows of the admin pages."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gym_live import wording
+from gym_live.domain.checkin import LocationSnapshot
 from gym_live.domain.feed import FeedItem, FeedKind
+from gym_live.domain.staff import StaffMember
 from gym_live.services.live_view import InsideNow, LocationView
 
 DashboardValues = dict[str, Any]
@@ -87,3 +90,24 @@ def dashboard_values(view: LocationView) -> DashboardValues:
             "inside": [inside_row(row, zone) for row in view.inside],
         }
     return values
+
+
+def staff_row(member: StaffMember) -> dict[str, str]:
+    """A row of /staff; times as ISO text, shown in the browser's own time zone."""
+    return {
+        "username": member.username,
+        "name": member.display_name,
+        "role": member.role.value,
+        "active": "yes" if member.active else "",
+        "last_sign_in": member.last_sign_in_at.isoformat() if member.last_sign_in_at else "",
+    }
+
+
+def location_row(location: LocationSnapshot) -> dict[str, str]:
+    return {
+        "id": str(location.id),
+        "name": location.name,
+        "capacity": str(location.capacity),
+        "timezone": location.timezone,
+        "inside_now": str(location.inside_now),
+    }

@@ -7,9 +7,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gym_live.domain.errors import ConfigError
+from gym_live.domain.locations import is_time_zone
 
 DEFAULT_DATABASE_URL = "sqlite:///gym_live.db"
 
@@ -33,10 +33,8 @@ class Settings:
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Build settings from an environment mapping; raise ConfigError on a bad value."""
         timezone = env.get("GYM_TIMEZONE", "UTC")
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"GYM_TIMEZONE={timezone!r} is not an IANA time zone") from exc
+        if not is_time_zone(timezone):
+            raise ConfigError(f"GYM_TIMEZONE={timezone!r} is not an IANA time zone")
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             redis_url=env.get("REDIS_URL") or None,

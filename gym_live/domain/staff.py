@@ -72,6 +72,14 @@ def normalize_username(raw: str) -> str:
     return name
 
 
+def parse_role(raw: str) -> Role:
+    try:
+        return Role(raw)
+    except ValueError:
+        choices = ", ".join(role.value for role in Role)
+        raise InvalidInput(f"A role is one of: {choices}.", field=ROLE) from None
+
+
 def validate_display_name(raw: str) -> str:
     return tidy_name(
         raw,

@@ -8,8 +8,9 @@ import reflex as rx
 
 from gym_live.components.forms import field, form_error, text_input
 from gym_live.components.layout import staff_page
+from gym_live.components.tables import admin_table
+from gym_live.domain.locations import MAX_CAPACITY, NAME_LENGTH
 from gym_live.pages import routes
-from gym_live.services.locations import MAX_CAPACITY, NAME_LENGTH
 from gym_live.states.location_admin import NEW, LocationAdminState
 
 ERRORS, DRAFT = LocationAdminState.errors, LocationAdminState.draft
@@ -104,21 +105,11 @@ def location_form() -> rx.Component:
 
 
 def locations_table() -> rx.Component:
-    return rx.card(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(title)
-                        for title in ("Name", "Capacity", "Inside now", "Time zone", "")
-                    ]
-                )
-            ),
-            rx.table.body(rx.foreach(LocationAdminState.rows, location_row)),
-            width="100%",
-            id="locations-table",
-        ),
-        width="100%",
+    return admin_table(
+        ("Name", "Capacity", "Inside now", "Time zone", ""),
+        LocationAdminState.rows,
+        location_row,
+        id="locations-table",
     )
 
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from gym_live.components.forms import field, form_error, role_choice, role_items, text_input
 from gym_live.components.layout import staff_page
+from gym_live.components.tables import admin_table
 from gym_live.domain.staff import DISPLAY_NAME_LENGTH, USERNAME_LENGTHS
 from gym_live.pages import routes
 from gym_live.states.staff_admin import StaffAdminState
@@ -65,21 +66,11 @@ def add_staff_form() -> rx.Component:
 
 
 def staff_table() -> rx.Component:
-    return rx.card(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(title)
-                        for title in ("Name", "Username", "Role", "Status", "Last sign-in", "")
-                    ]
-                )
-            ),
-            rx.table.body(rx.foreach(StaffAdminState.rows, staff_row)),
-            width="100%",
-            id="staff-table",
-        ),
-        width="100%",
+    return admin_table(
+        ("Name", "Username", "Role", "Status", "Last sign-in", ""),
+        StaffAdminState.rows,
+        staff_row,
+        id="staff-table",
     )
 
 

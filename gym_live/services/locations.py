@@ -12,29 +12,23 @@ from sqlmodel import Session, select
 from gym_live.adapters.db import read_session, write_session
 from gym_live.domain.audit import AuditKind
 from gym_live.domain.checkin import LocationSnapshot
-from gym_live.domain.errors import ConfigError, Conflict, InvalidInput, NotFound
+from gym_live.domain.errors import Conflict, InvalidInput, NotFound
 from gym_live.domain.events import EventKind, GymEvent
+from gym_live.domain.locations import NAME, validate_location
 from gym_live.models import Location, Visit
 from gym_live.services.audit import record
 from gym_live.services.deps import Deps
-from gym_live.settings import Settings
-
-MAX_CAPACITY = 100_000
-NAME_LENGTH = 80
-# The form fields an error can be about.
-NAME, CAPACITY, TIMEZONE = "name", "capacity", "timezone"
 
 
 def add_location(
     name: str, *, capacity: int | str, timezone: str, by: int | None = None, deps: Deps
 ) -> LocationSnapshot:
     """Create a location; the name is unique and the time zone must be an IANA name."""
-    clean, seats, zone = _validated(name, capacity, timezone)
+    clean, seats, zone = validate_location(name, capacity, timezone)
     with write_session(deps.engine) as session:
         _name_is_free(session, clean)
         location = Location(name=clean, capacity=seats, timezone=zone)
         session.add(location)
-        session.flush()
         detail = f"capacity {seats}, {zone}"
         record(session, AuditKind.LOCATION_ADDED, clean, by=by, at=deps.clock(), detail=detail)
         session.commit()
@@ -53,7 +47,7 @@ def change_location(
     deps: Deps,
 ) -> LocationSnapshot:
     """A new name, capacity or time zone for a location."""
-    clean, seats, zone = _validated(name, capacity, timezone)
+    clean, seats, zone = validate_location(name, capacity, timezone)
     with write_session(deps.engine) as session:
         location = session.get(Location, location_id, with_for_update=True)
         if location is None:
@@ -109,28 +103,6 @@ def snapshot(session: Session, location: Location) -> LocationSnapshot:
         timezone=location.timezone,
         inside_now=inside_count(session, location.id),
     )
-
-
-def _validated(name: str, capacity: int | str, timezone: str) -> tuple[str, int, str]:
-    """The tidy name, the capacity as a number, the zone; InvalidInput naming its field."""
-    clean = " ".join(str(name).split())
-    if not clean or len(clean) > NAME_LENGTH:
-        raise InvalidInput(f"A location name needs 1 to {NAME_LENGTH} characters.", field=NAME)
-    try:
-        seats = int(str(capacity).strip())
-    except ValueError:
-        raise InvalidInput("Capacity is a whole number of people.", field=CAPACITY) from None
-    if not 0 < seats <= MAX_CAPACITY:
-        raise InvalidInput(f"Capacity must be between 1 and {MAX_CAPACITY}.", field=CAPACITY)
-    zone = str(timezone).strip()
-    try:
-        Settings.from_env({"GYM_TIMEZONE": zone})  # validates the zone with one message
-    except ConfigError:
-        raise InvalidInput(
-            f"{zone!r} is not a time zone: use an IANA name such as Europe/Berlin.",
-            field=TIMEZONE,
-        ) from None
-    return clean, seats, zone
 
 
 def _name_is_free(session: Session, name: str) -> None:

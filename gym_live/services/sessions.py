@@ -130,18 +130,8 @@ def still_live(digests: set[str], *, deps: Deps) -> set[str]:
     if not digests:
         return set()
     with read_session(deps.engine) as session:
-        return set(
-            session.scalars(
-                sa.select(StaffSession.token_hash)
-                .join(Staff, Staff.id == StaffSession.staff_id)
-                .where(
-                    StaffSession.token_hash.in_(digests),
-                    StaffSession.ended_at.is_(None),
-                    StaffSession.expires_at > deps.clock(),
-                    Staff.active.is_(True),
-                )
-            )
-        )
+        live = _live_sessions(sa.select(StaffSession.token_hash), deps.clock())
+        return set(session.scalars(live.where(StaffSession.token_hash.in_(digests))))
 
 
 def sign_out(token: str, *, deps: Deps) -> None:
@@ -212,13 +202,18 @@ _FAILURES_SINCE = sa.select(SignInAttempt.at).where(
     SignInAttempt.outcome == SignInOutcome.FAILED.value,
     SignInAttempt.at > sa.bindparam("since"),
 )
-_LIVE_SESSION = (
-    select(Staff, StaffSession.expires_at)
-    .join(Staff, Staff.id == StaffSession.staff_id)
-    .where(
-        StaffSession.token_hash == sa.bindparam("token_hash"),
+
+
+def _live_sessions(query: sa.Select, now: datetime | sa.BindParameter[datetime]) -> sa.Select:
+    """`query` narrowed to sessions live at `now` (a datetime, or a bound parameter):
+    not ended, not expired, of an active account."""
+    return query.join(Staff, Staff.id == StaffSession.staff_id).where(
         StaffSession.ended_at.is_(None),
-        StaffSession.expires_at > sa.bindparam("now"),
+        StaffSession.expires_at > now,
         Staff.active.is_(True),
     )
+
+
+_LIVE_SESSION = _live_sessions(select(Staff, StaffSession.expires_at), sa.bindparam("now")).where(
+    StaffSession.token_hash == sa.bindparam("token_hash")
 )

@@ -16,13 +16,13 @@ from gym_live.adapters.common_passwords import common_passwords
 from gym_live.adapters.db import read_session, write_session
 from gym_live.adapters.hashing import hash_secret
 from gym_live.domain.audit import AuditKind
-from gym_live.domain.errors import Conflict, InvalidInput, LastAdmin, NotFound
+from gym_live.domain.errors import Conflict, LastAdmin, NotFound
 from gym_live.domain.staff import (
-    ROLE,
     USERNAME,
     Role,
     StaffMember,
     normalize_username,
+    parse_role,
     validate_display_name,
     validate_password,
 )
@@ -44,7 +44,7 @@ def add_staff(
 ) -> StaffMember:
     """Create an account; the password must meet the policy (domain.staff)."""
     name = normalize_username(username)
-    staff_role = _role(role)
+    staff_role = parse_role(role)
     shown_as = validate_display_name(display_name if display_name is not None else name)
     password_hash = hash_secret(
         validate_password(password, username=name, common=common_passwords())
@@ -60,7 +60,6 @@ def add_staff(
             created_at=deps.clock(),
         )
         session.add(row)
-        session.flush()
         _audit(session, AuditKind.STAFF_ADDED, row, by, deps, detail=staff_role.value)
         session.commit()
         return to_member(row)
@@ -110,7 +109,7 @@ def temporary_password() -> str:
 
 def set_role(username: str, role: str, *, by: int | None = None, deps: Deps) -> StaffMember:
     """Make an account an admin or front desk; the last active admin cannot be demoted."""
-    new_role = _role(role)
+    new_role = parse_role(role)
     with write_session(deps.engine) as session:
         row = _existing(session, normalize_username(username))
         if row.role == new_role:
@@ -224,11 +223,3 @@ def _keep_an_admin(session: Session, leaving: Staff) -> None:
         raise LastAdmin(
             f"{leaving.display_name} is the last active admin: make another admin first."
         )
-
-
-def _role(raw: str) -> Role:
-    try:
-        return Role(raw)
-    except ValueError:
-        choices = ", ".join(role.value for role in Role)
-        raise InvalidInput(f"A role is one of: {choices}.", field=ROLE) from None

@@ -88,12 +88,12 @@ class StaffGuard(rx.Middleware):
             staff = await self._session(key, auth.token)
         except NotSignedIn:
             self._log_refusal(event.name, "not signed in")
-            if auth.staff_name or auth.staff_role:
-                auth.staff_name = auth.staff_role = ""
+            if auth._staff_id or auth.staff_name or auth.staff_role:
+                auth._staff_id, auth.staff_name, auth.staff_role = 0, "", ""
             return refusal(rx.redirect(routes.LOGIN))
-        if auth.staff_name != staff.display_name or auth.staff_role != staff.role:
-            auth.staff_name, auth.staff_role = staff.display_name, staff.role.value
-        auth._staff_id = staff.id
+        shown = (staff.id, staff.display_name, staff.role.value)
+        if (auth._staff_id, auth.staff_name, auth.staff_role) != shown:  # no delta otherwise
+            auth._staff_id, auth.staff_name, auth.staff_role = shown
         self._tabs[state.router.session.session_id] = key
         if event.name not in FRONT_DESK and staff.role != Role.ADMIN:
             self._log_refusal(event.name, f"{staff.username} is not an admin")
@@ -120,6 +120,8 @@ class StaffGuard(rx.Middleware):
 
     async def _drop_ended(self, fanout: ReflexFanout, connected: set[str]) -> None:
         self._tabs = {sid: key for sid, key in self._tabs.items() if sid in connected}
+        if not self._tabs:
+            return
         live = await asyncio.to_thread(
             sessions.still_live, set(self._tabs.values()), deps=app_deps()
         )

@@ -6,13 +6,14 @@ import asyncio
 
 import reflex as rx
 
-from gym_live.domain.checkin import LocationSnapshot
 from gym_live.domain.errors import GymLiveError
+from gym_live.domain.locations import CAPACITY, NAME, TIMEZONE
+from gym_live.presentation import location_row
 from gym_live.services import locations
 from gym_live.services.deps import app_deps
 from gym_live.states.acting import as_staff, done, field_errors
 
-FIELDS = (locations.NAME, locations.CAPACITY, locations.TIMEZONE)
+FIELDS = (NAME, CAPACITY, TIMEZONE)
 NEW = ""  # the form adds a location (otherwise: the id of the one it changes)
 
 
@@ -60,14 +61,4 @@ class LocationAdminState(rx.State):
 
     async def _reload(self) -> None:
         found = await asyncio.to_thread(locations.list_locations, deps=app_deps())
-        self.rows = [_row(location) for location in found]
-
-
-def _row(location: LocationSnapshot) -> dict[str, str]:
-    return {
-        "id": str(location.id),
-        "name": location.name,
-        "capacity": str(location.capacity),
-        "timezone": location.timezone,
-        "inside_now": str(location.inside_now),
-    }
+        self.rows = [location_row(location) for location in found]

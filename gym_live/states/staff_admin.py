@@ -9,6 +9,7 @@ import reflex as rx
 from gym_live import wording
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.staff import DISPLAY_NAME, ROLE, USERNAME, StaffMember
+from gym_live.presentation import staff_row
 from gym_live.services import sessions, staff
 from gym_live.services.deps import app_deps
 from gym_live.states.acting import as_staff, done, field_errors, refused
@@ -99,15 +100,4 @@ class StaffAdminState(rx.State):
 
     async def _reload(self) -> None:
         members = await asyncio.to_thread(staff.list_staff, deps=app_deps())
-        self.rows = [_row(member) for member in members]
-
-
-def _row(member: StaffMember) -> dict[str, str]:
-    return {
-        "username": member.username,
-        "name": member.display_name,
-        "role": member.role.value,
-        "role_label": wording.ROLES[member.role],
-        "active": "yes" if member.active else "",
-        "last_sign_in": member.last_sign_in_at.isoformat() if member.last_sign_in_at else "",
-    }
+        self.rows = [staff_row(member) for member in members]

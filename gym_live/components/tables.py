@@ -1,0 +1,23 @@
+"""The table of an admin page: column titles, then one row per item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import reflex as rx
+
+
+def admin_table(
+    titles: Sequence[str], rows: rx.Var, row: Callable[[rx.Var], rx.Component], *, id: str
+) -> rx.Component:
+    return rx.card(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(*[rx.table.column_header_cell(title) for title in titles])
+            ),
+            rx.table.body(rx.foreach(rows, row)),
+            width="100%",
+            id=id,
+        ),
+        width="100%",
+    )
