@@ -41,6 +41,8 @@ def feed_row(item: FeedItem) -> dict[str, str]:
         detail = stay_text(item.stay_seconds)
     else:
         detail = ""
+    if item.by:
+        detail = f"{detail} · by {item.by}" if detail else f"by {item.by}"
     return {
         "id": item.key,
         "kind": item.kind.value,

@@ -41,12 +41,15 @@ def visits_since(session: Session, member_id: str, since: datetime) -> int:
     return int(session.scalar(_VISITS_SINCE, params) or 0)
 
 
-def close_if_open(session: Session, visit_id: int, *, at: datetime, reason: str) -> bool:
-    """Close the visit unless another transaction already did; True when this one closed it."""
+def close_if_open(
+    session: Session, visit_id: int, *, at: datetime, reason: str, by: int | None = None
+) -> bool:
+    """Close the visit unless another transaction already did; True when this one closed it.
+    `by`: the staff account that checked the member out at the desk."""
     closed = session.execute(
         sa.update(Visit)
         .where(Visit.id == visit_id, Visit.checked_out_at.is_(None))
-        .values(checked_out_at=at, checkout_reason=reason)
+        .values(checked_out_at=at, checkout_reason=reason, checked_out_by=by)
     )
     return closed.rowcount == 1
 

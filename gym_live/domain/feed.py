@@ -27,6 +27,7 @@ class FeedItem:
     at: datetime
     stay_seconds: int | None = None
     reason: str | None = None
+    by: str | None = None  # the staff member who did it at the desk
 
 
 def newest(items: list[FeedItem], size: int = FEED_SIZE) -> list[FeedItem]:

@@ -59,17 +59,27 @@ def scan(
 
 
 def check_in(
-    code: str, *, location: str | None = None, source: Source, deps: Deps
+    code: str,
+    *,
+    location: str | None = None,
+    source: Source,
+    by: int | None = None,
+    deps: Deps,
 ) -> CheckinResult:
     """An explicit check-in (staff, CLI): the door's rules, but never a toggle."""
-    return _run(code, location, source, deps, steps.check_in_step)
+    return _run(code, location, source, deps, steps.check_in_step, by=by)
 
 
 def check_out(
-    code: str, *, location: str | None = None, source: Source, deps: Deps
+    code: str,
+    *,
+    location: str | None = None,
+    source: Source,
+    by: int | None = None,
+    deps: Deps,
 ) -> CheckinResult:
     """An explicit check-out, wherever the member is; never refused for the membership."""
-    return _run(code, location, source, deps, steps.check_out_step)
+    return _run(code, location, source, deps, steps.check_out_step, by=by)
 
 
 _Step = Callable[[steps.Txn, MemberSnapshot, OpenVisit | None], CheckinResult]
@@ -82,6 +92,7 @@ def _run(
     deps: Deps,
     step: _Step,
     door: Door | None = None,
+    by: int | None = None,
 ) -> CheckinResult:
     door = door or Door()
     assert door.enter is None or location is None, "a door that enters finds its own location"
@@ -91,7 +102,15 @@ def _run(
                 now = deps.clock()
                 entrance = _entrance(session, location, door, now)
                 txn = steps.Txn(
-                    session, entrance.location, entrance.kiosk_id, deps, source, now, [], door.pin
+                    session,
+                    entrance.location,
+                    entrance.kiosk_id,
+                    deps,
+                    source,
+                    now,
+                    [],
+                    door.pin,
+                    by,
                 )
                 member: MemberSnapshot | None = None  # unknown until the code is looked up
                 try:

@@ -43,6 +43,7 @@ class Txn:
     now: datetime
     events: list[GymEvent]
     pin: str | None = None  # typed at the door, if any
+    by: int | None = None  # the staff account at the desk, if any
 
 
 def scan_step(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinResult:
@@ -90,6 +91,7 @@ def _open(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinR
         location_id=txn.location.id,
         checked_in_at=txn.now,
         source=txn.source.value,
+        checked_in_by=txn.by,
     )
     txn.session.add(row)
     txn.session.flush()  # the partial unique index speaks here if another scan won the race
@@ -123,6 +125,7 @@ def _close(
         member_name=member.full_name,
         location_name=location.name,
         source=txn.source.value,
+        by=None if reason is CheckoutReason.AUTO else txn.by,
     )
     if closed is None:
         raise LostRace

@@ -12,7 +12,7 @@ from gym_live.adapters.db import read_session
 from gym_live.domain.checkin import CheckoutReason
 from gym_live.domain.feed import FEED_SIZE, FeedItem, FeedKind, newest
 from gym_live.domain.stats import Stats
-from gym_live.models import DeniedAttempt, Location, Member, Visit
+from gym_live.models import DeniedAttempt, Location, Member, Staff, Visit
 from gym_live.services.deps import Deps
 from gym_live.services.stats import stats_for
 
@@ -78,8 +78,8 @@ def _feed(session: Session, location: Location) -> list[FeedItem]:
     """The newest check-ins, check-outs and refusals, each read through its own index."""
     here, name = {"location_id": location.id}, location.name
     items = [
-        FeedItem(f"in-{id_}", FeedKind.CHECK_IN, who, name, at)
-        for id_, who, at in session.execute(_ARRIVALS, here)
+        FeedItem(f"in-{id_}", FeedKind.CHECK_IN, who, name, at, by=by)
+        for id_, who, at, by in session.execute(_ARRIVALS, here)
     ]
     items += [
         FeedItem(
@@ -90,8 +90,9 @@ def _feed(session: Session, location: Location) -> list[FeedItem]:
             out,
             stay_seconds=int((out - arrived).total_seconds()),
             reason=reason,
+            by=by,
         )
-        for id_, who, out, arrived, reason in session.execute(_DEPARTURES, here)
+        for id_, who, out, arrived, reason, by in session.execute(_DEPARTURES, here)
     ]
     items += [
         FeedItem(f"denied-{id_}", FeedKind.DENIED, who, name, at, reason=reason)
@@ -104,6 +105,8 @@ def _feed(session: Session, location: Location) -> list[FeedItem]:
 # statement costs SQLAlchemy more than SQLite takes to run it.
 _LOCATION = sa.bindparam("location_id")
 _PERSON = sa.select(Member.full_name).where(Member.id == Visit.member_id).scalar_subquery()
+_IN_BY = sa.select(Staff.display_name).where(Staff.id == Visit.checked_in_by).scalar_subquery()
+_OUT_BY = sa.select(Staff.display_name).where(Staff.id == Visit.checked_out_by).scalar_subquery()
 _INSIDE = (
     sa.select(Member.member_code, Member.full_name, Visit.checked_in_at)
     .join(Member, Member.id == Visit.member_id)
@@ -111,13 +114,20 @@ _INSIDE = (
     .order_by(Visit.checked_in_at.desc())
 )
 _ARRIVALS = (
-    sa.select(Visit.id, _PERSON, Visit.checked_in_at)
+    sa.select(Visit.id, _PERSON, Visit.checked_in_at, _IN_BY)
     .where(Visit.location_id == _LOCATION)
     .order_by(Visit.checked_in_at.desc())
     .limit(FEED_SIZE)
 )
 _DEPARTURES = (
-    sa.select(Visit.id, _PERSON, Visit.checked_out_at, Visit.checked_in_at, Visit.checkout_reason)
+    sa.select(
+        Visit.id,
+        _PERSON,
+        Visit.checked_out_at,
+        Visit.checked_in_at,
+        Visit.checkout_reason,
+        _OUT_BY,
+    )
     .where(Visit.location_id == _LOCATION, Visit.checked_out_at.is_not(None))
     .order_by(Visit.checked_out_at.desc())
     .limit(FEED_SIZE)

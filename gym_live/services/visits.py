@@ -21,6 +21,7 @@ def close_visit(
     member_name: str | None,
     location_name: str,
     source: str | None = None,
+    by: int | None = None,
 ) -> GymEvent | None:
     """Close an open visit at `at` (never before it began) and describe it for the bus.
 
@@ -29,7 +30,8 @@ def close_visit(
     check-out event to publish after commit, or None when another transaction closed it.
     """
     out_at = max(at, visit.checked_in_at)  # another instance's clock may run ahead
-    if not visit_queries.close_if_open(session, visit.id, at=out_at, reason=reason.value):
+    closed = visit_queries.close_if_open(session, visit.id, at=out_at, reason=reason.value, by=by)
+    if not closed:
         return None
     return GymEvent(
         kind=EventKind.CHECK_OUT,

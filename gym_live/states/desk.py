@@ -13,6 +13,7 @@ from gym_live.live.hub import get_hub
 from gym_live.presentation import stay_text
 from gym_live.services import checkin, members
 from gym_live.services.deps import app_deps
+from gym_live.states.acting import as_staff
 from gym_live.states.live import LiveState
 
 
@@ -53,8 +54,8 @@ class DeskState(rx.State):
     async def _act(self, operation: Callable[..., CheckinResult], code: str, name: str):
         live = await self.get_state(LiveState)
         try:
-            done = await asyncio.to_thread(
-                operation, code, location=live.location_name, source=Source.STAFF, deps=app_deps()
+            done = await as_staff(
+                self, operation, code, location=live.location_name, source=Source.STAFF
             )
         except GymLiveError as exc:
             # The screen may have been behind the database (someone else acted first).

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from gym_live.adapters.db import build_engine
 from gym_live.models import Member, Visit
-from tests.helpers.app import ARTIFACTS, AppServer, running_app
+from tests.helpers.app import ARTIFACTS, STAFF_NAME, AppServer, running_app
 from tests.helpers.dashboard_page import (
     LIVE_TIMEOUT_MS,
     desk_search,
@@ -127,6 +127,7 @@ def test_staff_check_in_reaches_both_dashboards(app, names, screens) -> None:
     wait_on_both("check-in", (a, b), ".gl-feed-row[data-kind=check_in]", names["10000024"], since)
     toast(desk, f"{names['10000024']} checked in.")
     assert names["10000024"] in top_row(a) and "Checked in" in top_row(b)
+    assert f"Checked in · by {STAFF_NAME} · Downtown" in top_row(b)  # who, at the desk
     expect(a.locator(".gl-feed-row.gl-new").first).to_contain_text(names["10000024"])
     expect(a.locator(".gl-feed-row").last).not_to_have_class(re.compile("gl-new"))
     expect(b.locator("#updated-ago")).to_have_text(re.compile(r"^updated [0-9] s ago$"))
@@ -142,6 +143,7 @@ def test_staff_check_out_shows_the_stay_on_both(app, names, screens) -> None:
     ).click()
     wait_on_both("check-out", (a, b), ".gl-feed-row[data-kind=check_out]", who, since)
     assert re.search(r"Checked out · (\d+ h )?\d+ min", top_row(a)), top_row(a)
+    assert f"min · by {STAFF_NAME} · Downtown" in top_row(b), top_row(b)
     toast(desk, re.compile(rf"{who} checked out after (\d+ h )?\d+ min"))
     expect(a.locator(".gl-inside-row").filter(has_text="10000015")).to_have_count(0)
     numbers_match_the_database(app, a, b)

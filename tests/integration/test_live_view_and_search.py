@@ -10,7 +10,7 @@ from gym_live.domain.checkin import Source
 from gym_live.domain.errors import InvalidInput, MembershipFrozen
 from gym_live.domain.feed import FEED_SIZE, FeedKind
 from gym_live.models import Member
-from gym_live.services import checkin, sweep
+from gym_live.services import checkin, staff, sweep
 from gym_live.services.deps import Deps
 from gym_live.services.live_view import load_views
 from gym_live.services.members import search_members
@@ -45,6 +45,30 @@ def test_the_view_has_feed_and_who_is_inside(deps: Deps, clock: FakeClock) -> No
     ]
     assert view.feed[2].stay_seconds == 73 * 60 and view.feed[1].reason == "frozen"
     assert view.inside == []
+
+
+def test_the_feed_says_which_staff_member_acted_at_the_desk(deps: Deps, clock: FakeClock) -> None:
+    gym(deps)
+    gym(deps, name="Harbour")
+    maria = staff.add_staff(
+        "maria", role="front_desk", password="a long password", display_name="Maria", deps=deps
+    )
+    member(deps, "10000001", "Anna Schmidt")
+    member(deps, "10000002", "Ben Okafor")
+    checkin.check_in("10000001", location="Downtown", source=Source.STAFF, by=maria.id, deps=deps)
+    checkin.scan("10000002", location="Downtown", source=Source.KIOSK, deps=deps)
+    clock.advance(minutes=30)
+    checkin.check_out("10000001", location="Downtown", source=Source.STAFF, by=maria.id, deps=deps)
+    checkin.check_in("10000002", location="Harbour", source=Source.STAFF, by=maria.id, deps=deps)
+    views = load_views(deps=deps)
+    downtown, harbour = (views[key].feed for key in sorted(views))
+    assert [(item.kind, item.member_name, item.by) for item in downtown] == [
+        (FeedKind.AUTO_OUT, "Ben Okafor", None),  # moved to Harbour: nobody checked him out
+        (FeedKind.CHECK_OUT, "Anna Schmidt", "Maria"),
+        (FeedKind.CHECK_IN, "Ben Okafor", None),  # at the kiosk
+        (FeedKind.CHECK_IN, "Anna Schmidt", "Maria"),
+    ]
+    assert [(item.kind, item.by) for item in harbour] == [(FeedKind.CHECK_IN, "Maria")]
 
 
 def test_feed_keeps_twenty_and_inside_lists_open_visits(deps: Deps, clock: FakeClock) -> None:

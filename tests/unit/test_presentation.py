@@ -45,6 +45,12 @@ def test_feed_rows_say_what_happened() -> None:
         feed_row(FeedItem("in-4", FeedKind.CHECK_IN, "Cleo", "Downtown", AT))["at"]
         == AT.isoformat()
     )
+    by_desk = FeedItem("in-5", FeedKind.CHECK_IN, "Dana", "Downtown", AT, by="Maria")
+    assert feed_row(by_desk)["detail"] == "by Maria"
+    out_by_desk = FeedItem(
+        "out-6", FeedKind.CHECK_OUT, "Dana", "Downtown", AT, stay_seconds=540, by="Maria"
+    )
+    assert feed_row(out_by_desk)["detail"] == "9 min · by Maria"
 
 
 def test_newest_keeps_the_latest_twenty_newest_first() -> None:
