@@ -10,17 +10,21 @@ from gym_live.live.fanout import ReflexFanout
 from gym_live.live.hub import get_hub
 from gym_live.live.rooms import DASHBOARD, KIOSK
 from gym_live.pages import routes
+from gym_live.pages.audit import audit_page
 from gym_live.pages.dashboard import dashboard
 from gym_live.pages.kiosk import kiosk
+from gym_live.pages.kiosks import kiosks_page
 from gym_live.pages.locations import locations_page
 from gym_live.pages.login import login
 from gym_live.pages.staff import staff
 from gym_live.reflex_compat import only_these_origins
 from gym_live.security_headers import with_security_headers
 from gym_live.settings import get_settings
+from gym_live.states.audit import AuditState
 from gym_live.states.auth import AuthState
 from gym_live.states.guard import StaffGuard
 from gym_live.states.kiosk import KioskState
+from gym_live.states.kiosk_admin import KioskAdminState
 from gym_live.states.live import LiveState
 from gym_live.states.location_admin import LocationAdminState
 from gym_live.states.staff_admin import StaffAdminState
@@ -67,6 +71,15 @@ app.add_page(
     route=routes.LOCATIONS,
     title="gym_live · Locations",
     on_load=LocationAdminState.open_locations_page,
+)
+app.add_page(
+    audit_page, route=routes.AUDIT, title="gym_live · Audit", on_load=AuditState.open_audit_page
+)
+app.add_page(
+    kiosks_page,
+    route=routes.KIOSKS,
+    title="gym_live · Kiosks",
+    on_load=KioskAdminState.open_kiosks_page,
 )
 app.add_page(kiosk, route=routes.KIOSK, title="gym_live · Check in", on_load=KioskState.open_kiosk)
 app.register_lifespan_task(keep_live_views_current)

@@ -7,9 +7,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gym_live import wording
+from gym_live.domain.audit import AuditEntry
 from gym_live.domain.checkin import LocationSnapshot
 from gym_live.domain.feed import FeedItem, FeedKind
 from gym_live.domain.staff import StaffMember
+from gym_live.services.kiosks import KioskInfo
 from gym_live.services.live_view import InsideNow, LocationView
 
 DashboardValues = dict[str, Any]
@@ -112,4 +114,25 @@ def location_row(location: LocationSnapshot) -> dict[str, str]:
         "capacity": str(location.capacity),
         "timezone": location.timezone,
         "inside_now": str(location.inside_now),
+    }
+
+
+def audit_row(entry: AuditEntry) -> dict[str, str]:
+    return {
+        "at": entry.at.isoformat(),
+        "kind": entry.kind.value,
+        "what": wording.AUDIT_KINDS[entry.kind],
+        "who": entry.actor or wording.NO_ACCOUNT,
+        "subject": entry.subject,
+        "detail": entry.detail,
+    }
+
+
+def kiosk_row(kiosk: KioskInfo) -> dict[str, str]:
+    return {
+        "id": str(kiosk.id),
+        "name": kiosk.name,
+        "location": kiosk.location_name,
+        "status": kiosk.status,
+        "paired_at": kiosk.paired_at.isoformat() if kiosk.paired_at else "",
     }

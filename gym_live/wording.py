@@ -6,6 +6,7 @@ What a member at the door reads is about their own card only and says what to do
 
 from __future__ import annotations
 
+from gym_live.domain.audit import AuditKind
 from gym_live.domain.errors import Reason
 from gym_live.domain.feed import FeedKind
 from gym_live.domain.kiosks import COOLDOWN
@@ -34,6 +35,28 @@ FOR_STAFF = {
 }
 
 ROLES = {Role.ADMIN: "Admin", Role.FRONT_DESK: "Front desk"}
+
+# The audit trail's "what happened" column.
+AUDIT_KINDS = {
+    AuditKind.SIGN_IN_OK: "Signed in",
+    AuditKind.SIGN_IN_FAILED: "Sign-in failed",
+    AuditKind.SIGN_IN_LOCKED: "Sign-in refused: locked",
+    AuditKind.DESK_CHECK_IN: "Checked a member in",
+    AuditKind.DESK_CHECK_OUT: "Checked a member out",
+    AuditKind.STAFF_ADDED: "Added a staff account",
+    AuditKind.ROLE_CHANGED: "Changed a role",
+    AuditKind.STAFF_DEACTIVATED: "Deactivated an account",
+    AuditKind.STAFF_REACTIVATED: "Reactivated an account",
+    AuditKind.PASSWORD_CHANGED: "Changed a password",
+    AuditKind.SIGNED_OUT_EVERYWHERE: "Signed an account out everywhere",
+    AuditKind.KIOSK_ADDED: "Added a kiosk",
+    AuditKind.KIOSK_PAIRED: "Paired a kiosk",
+    AuditKind.KIOSK_REVOKED: "Revoked a kiosk",
+    AuditKind.LOCATION_ADDED: "Added a location",
+    AuditKind.LOCATION_CHANGED: "Changed a location",
+}
+# Who did it, when no staff account did: the operator's command line, or an unknown username.
+NO_ACCOUNT = "—"
 
 # Why a check-in was refused, as the member at the door reads it.
 FOR_MEMBERS = {

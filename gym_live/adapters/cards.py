@@ -1,4 +1,5 @@
-"""Printable member cards: name, number and a QR code of the member code (ID-1 size, 300 dpi)."""
+"""Printable member cards: name, number and a QR code of the member code (ID-1 size, 300 dpi);
+and QR codes for a page (a kiosk's pairing address)."""
 
 from __future__ import annotations
 
@@ -33,9 +34,18 @@ def render_card(member: MemberSnapshot, gym_name: str) -> bytes:
     return out.getvalue()
 
 
+def qr_svg_data_uri(text: str) -> str:
+    """`text` as a QR code in an SVG data URI (black on white, as scanners need), for an <img>."""
+    return _make_qr(text).svg_data_uri(scale=6, border=2, dark="#000", light="#fff")
+
+
+def _make_qr(text: str) -> segno.QRCode:
+    return segno.make_qr(text, error="m")
+
+
 def _qr(code: str, size: int) -> Image.Image:
     buffer = io.BytesIO()
-    segno.make_qr(code, error="m").save(buffer, kind="png", scale=10, border=2)
+    _make_qr(code).save(buffer, kind="png", scale=10, border=2)
     return (
         Image.open(io.BytesIO(buffer.getvalue()))
         .convert("RGB")

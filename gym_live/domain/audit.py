@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from gym_live.domain.errors import InvalidInput
 
 AUDIT_PAGE_SIZE = 50
 SUBJECT_LENGTH, DETAIL_LENGTH = 120, 200
+# The filter form's fields an error can be about.
+PERSON, KIND, SINCE, UNTIL = "person", "kind", "since", "until"
 
 
 class AuditKind(StrEnum):
@@ -52,3 +57,40 @@ class AuditEntry:
     actor: str | None
     subject: str
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which lines to show: by whom (a username), what kind, and between which moments."""
+
+    person: str | None = None
+    kind: AuditKind | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+
+
+def parse_filter(*, person: str, kind: str, since: str, until: str, zone: ZoneInfo) -> AuditFilter:
+    """The filter form (dates as YYYY-MM-DD, whole days in the gym's time zone);
+    InvalidInput naming the field that is wrong. Empty fields do not filter."""
+    try:
+        chosen = AuditKind(kind) if kind else None
+    except ValueError:
+        raise InvalidInput("Choose a kind from the list.", field=KIND) from None
+    first, last = _day(since, SINCE), _day(until, UNTIL)
+    if first and last and last < first:
+        raise InvalidInput("The last day is before the first.", field=UNTIL)
+    return AuditFilter(
+        person=person.strip().casefold() or None,
+        kind=chosen,
+        since=datetime.combine(first, time(), zone) if first else None,
+        until=datetime.combine(last + timedelta(days=1), time(), zone) if last else None,
+    )
+
+
+def _day(raw: str, field: str) -> date | None:
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput("A day is written YYYY-MM-DD.", field=field) from None

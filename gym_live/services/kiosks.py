@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from gym_live.adapters.db import read_session, write_session
 from gym_live.domain import kiosks as rules
+from gym_live.domain.audit import AuditKind
 from gym_live.domain.checkin import CheckinResult, Source
 from gym_live.domain.errors import (
     GUESSES,
@@ -21,7 +22,7 @@ from gym_live.domain.errors import (
 )
 from gym_live.domain.tokens import secret_hash
 from gym_live.models import DeniedAttempt, Kiosk, Location
-from gym_live.services import checkin
+from gym_live.services import audit, checkin
 from gym_live.services.deps import Deps
 from gym_live.services.locations import resolve_location
 
@@ -37,7 +38,7 @@ class KioskInfo:
 
 
 def add_kiosk(
-    location: str | None, *, name: str | None = None, deps: Deps
+    location: str | None, *, name: str | None = None, by: int | None = None, deps: Deps
 ) -> tuple[KioskInfo, str]:
     """Register a kiosk for a location; returns it and its pairing code (shown once)."""
     code = rules.new_pairing_code()
@@ -52,6 +53,7 @@ def add_kiosk(
             created_at=deps.clock(),
         )
         session.add(kiosk)
+        _audit(session, AuditKind.KIOSK_ADDED, kiosk, where, by, deps)
         session.commit()
         return _info(kiosk, where), code
 
@@ -76,8 +78,10 @@ def pair(typed_code: str, *, deps: Deps) -> tuple[KioskInfo, str]:
         kiosk.pairing_code_hash, kiosk.pairing_expires_at = None, None
         kiosk.token_hash, kiosk.paired_at = secret_hash(token), now
         session.add(kiosk)
+        where = _location(session, kiosk)
+        _audit(session, AuditKind.KIOSK_PAIRED, kiosk, where, None, deps)  # by the tablet
         session.commit()
-        return _info(kiosk, _location(session, kiosk)), token
+        return _info(kiosk, where), token
 
 
 def authenticate(token: str, *, deps: Deps) -> KioskInfo:
@@ -122,17 +126,20 @@ def active_ids(*, deps: Deps) -> set[int]:
         return set(session.scalars(query))
 
 
-def revoke(kiosk_id: int, *, deps: Deps) -> KioskInfo:
+def revoke(kiosk_id: int, *, by: int | None = None, deps: Deps) -> KioskInfo:
     """Revoke a kiosk: its token stops working at once and it shows the pairing screen."""
     with write_session(deps.engine) as session:
         kiosk = session.get(Kiosk, kiosk_id)
         if kiosk is None:
             raise NotFound(f"No kiosk with id {kiosk_id}.")
-        kiosk.revoked_at = kiosk.revoked_at or deps.clock()
+        where = _location(session, kiosk)
+        if kiosk.revoked_at is None:
+            kiosk.revoked_at = deps.clock()
+            _audit(session, AuditKind.KIOSK_REVOKED, kiosk, where, by, deps)
         kiosk.pairing_code_hash = None
         session.add(kiosk)
         session.commit()
-        return _info(kiosk, _location(session, kiosk))
+        return _info(kiosk, where)
 
 
 def _not_cooling(kiosk_id: int, session: sa.orm.Session, now: datetime) -> None:
@@ -142,6 +149,17 @@ def _not_cooling(kiosk_id: int, session: sa.orm.Session, now: datetime) -> None:
     until = rules.cooldown_until(list(times), now)
     if until is not None:
         raise KioskCoolingDown("Too many unknown cards.", until=until)
+
+
+def _audit(
+    session: sa.orm.Session,
+    kind: AuditKind,
+    kiosk: Kiosk,
+    where: Location,
+    by: int | None,
+    deps: Deps,
+) -> None:
+    audit.record(session, kind, kiosk.name, by=by, at=deps.clock(), detail=where.name)
 
 
 def _location(session: sa.orm.Session, kiosk: Kiosk) -> Location:

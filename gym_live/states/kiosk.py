@@ -20,6 +20,7 @@ from gym_live.domain.errors import (
 from gym_live.domain.kiosks import read_kiosk_input
 from gym_live.domain.members import MAX_CODE_LENGTH
 from gym_live.live.hub import get_hub
+from gym_live.pages import routes
 from gym_live.presentation import stay_text
 from gym_live.services import kiosks
 from gym_live.services.deps import app_deps
@@ -44,15 +45,18 @@ class KioskState(rx.State):
     _pending_code: str = ""
 
     @rx.event
-    async def open_kiosk(self) -> None:
-        """Check the stored device token with the server; an unknown one shows pairing."""
+    async def open_kiosk(self):  # noqa: ANN201  (pairing, when the address carries a code)
+        """Check the stored device token with the server; an unknown one shows pairing, or
+        pairs at once with the code of the admin's QR code (`/kiosk?pair=CODE`)."""
         try:
             kiosk = await asyncio.to_thread(kiosks.authenticate, self.device_token, deps=app_deps())
         except KioskNotPaired:
             self.paired, self.checked = False, True
-            return
+            code = self.router.page.params.get(routes.KIOSK_PAIR_PARAM, "")
+            return KioskState.pair({"pairing_code": str(code)}) if code else None
         self.paired, self.checked, self.location_name = True, True, kiosk.location_name
         await get_hub().join_kiosk(self.router.session.session_id, kiosk.location_id, kiosk.id)
+        return None
 
     @rx.event
     async def pair(self, form: dict[str, str]):  # noqa: ANN201  (returns a follow-up event)

@@ -3,12 +3,16 @@ admin does to accounts, and a deactivated account's open dashboard leaving for /
 
 from __future__ import annotations
 
+import io
 import re
 import time
 
 import pytest
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
+from gym_live.domain.errors import SignInFailed
 from gym_live.services import sessions, staff
 from gym_live.services.deps import Deps
 from gym_live.states.guard import ADMINS_ONLY
@@ -17,7 +21,7 @@ from tests.helpers.axe import blocking_violations
 from tests.helpers.dashboard_page import sign_in, toast
 
 pytestmark = pytest.mark.e2e
-ADMIN_PAGES = ("staff", "locations")
+ADMIN_PAGES = ("staff", "kiosks", "locations", "audit")
 PASSWORD = "a long password for tests"
 
 
@@ -144,6 +148,62 @@ def test_a_location_added_or_changed_reaches_open_dashboards_at_once(
     expect(desk.locator("#stat-capacity")).to_have_text(capacity)
     page.context.close()
     desk.context.close()
+
+
+def test_a_new_kiosk_pairs_by_scanning_its_qr_code_and_is_revoked_from_the_page(
+    app: AppServer, browser: Browser
+) -> None:
+    page = as_admin(browser, app, "/kiosks")
+    page.fill("#field-name", "Front door")
+    page.click("#add-kiosk")
+    code = page.locator("#pairing-code").inner_text(timeout=10_000)
+    expect(page.locator("#pairing-qr")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "kiosks-pairing.png")
+    picture = Image.open(io.BytesIO(page.locator("#pairing-qr").screenshot()))
+    [scanned] = zxingcpp.read_barcodes(picture)  # what the tablet's camera reads
+    assert scanned.text == f"{app.url}/kiosk?pair={code}"
+    page.click("#pairing-done")
+    expect(page.locator('tr[data-kiosk="Front door"]')).to_contain_text("Waiting to pair")
+    tablet = browser.new_context().new_page()
+    tablet.goto(scanned.text)
+    expect(tablet.locator("#kiosk-code")).to_be_visible(timeout=15_000)  # paired: scanning
+    page.reload()
+    row = page.locator('tr[data-kiosk="Front door"]')
+    expect(row).to_contain_text("Paired")
+    row.get_by_role("button", name="Revoke Front door").click()
+    toast(page, "Front door revoked")
+    expect(row).to_contain_text("Revoked")
+    expect(tablet.get_by_text("This kiosk is not set up")).to_be_visible(timeout=15_000)
+    tablet.goto(scanned.text)  # the code worked once
+    expect(tablet.get_by_text("This kiosk is not set up")).to_be_visible(timeout=15_000)
+    expect(tablet.locator("#pairing-error")).to_contain_text("not valid")
+    tablet.context.close()
+    page.context.close()
+
+
+def test_the_audit_trail_shows_who_did_what_filtered_by_person_and_kind(
+    app: AppServer, app_deps: Deps, browser: Browser
+) -> None:
+    staff.add_staff("audited", role="front_desk", password=PASSWORD, by=None, deps=app_deps)
+    with pytest.raises(SignInFailed):
+        sessions.sign_in("audited", "not the password", deps=app_deps)
+    page = as_admin(browser, app, "/audit")
+    table = page.locator("#audit-table")
+    expect(table.locator("tr[data-kind=sign_in_ok]").first).to_contain_text(ADMIN_NAME)
+    expect(table.locator("tr[data-kind=sign_in_failed]").first).to_contain_text("audited")
+    page.click("#field-person")
+    page.get_by_role("option", name=ADMIN_NAME).click()
+    page.click("#field-kind")
+    page.get_by_role("option", name="Signed in", exact=True).click()
+    page.click("#audit-apply")
+    expect(table.locator("tbody tr:not([data-kind=sign_in_ok])")).to_have_count(0)
+    expect(table.locator("tbody tr").first).to_contain_text("Signed in")
+    assert set(table.locator("tbody tr td:nth-child(2)").all_inner_texts()) == {ADMIN_NAME}
+    page.fill("#field-since", "2030-01-02")
+    page.fill("#field-until", "2030-01-01")
+    page.click("#audit-apply")
+    expect(page.locator("#error-until")).to_have_text("The last day is before the first.")
+    page.context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -1,0 +1,127 @@
+"""`/audit` (admins): the trail, newest first, with its filters and pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gym_live import wording
+from gym_live.components.forms import field, form_error
+from gym_live.components.layout import staff_page
+from gym_live.components.tables import admin_table
+from gym_live.pages import routes
+from gym_live.states.audit import ANY, AuditState
+
+ERRORS = AuditState.errors
+
+
+def audit_page() -> rx.Component:
+    return staff_page(
+        filters(),
+        admin_table(
+            ("When", "Who", "What", "To / about", "Detail"),
+            AuditState.rows,
+            audit_line,
+            id="audit-table",
+        ),
+        pages(),
+        heading=[rx.heading("Audit trail", size="6", as_="h1")],
+        current=routes.AUDIT,
+    )
+
+
+def filters() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.hstack(
+                    field(
+                        "Person",
+                        "person",
+                        _choice(
+                            "person",
+                            rx.select.item("Everyone", value=ANY),
+                            rx.foreach(
+                                AuditState.people,
+                                lambda p: rx.select.item(p["name"], value=p["username"]),
+                            ),
+                        ),
+                        ERRORS.get("person", ""),
+                    ),
+                    field(
+                        "What",
+                        "kind",
+                        _choice(
+                            "kind",
+                            rx.select.item("Everything", value=ANY),
+                            *[
+                                rx.select.item(label, value=kind.value)
+                                for kind, label in wording.AUDIT_KINDS.items()
+                            ],
+                        ),
+                        ERRORS.get("kind", ""),
+                    ),
+                    field("From", "since", _day("since"), ERRORS.get("since", "")),
+                    field("To", "until", _day("until"), ERRORS.get("until", "")),
+                    rx.button("Show", type="submit", id="audit-apply", margin_top="1.4em"),
+                    align="start",
+                    spacing="4",
+                    wrap="wrap",
+                ),
+                form_error(ERRORS.get("form", "")),
+                spacing="3",
+            ),
+            on_submit=AuditState.apply,
+            reset_on_submit=False,
+        ),
+        width="100%",
+    )
+
+
+def _choice(name: str, *items: rx.Component) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(id=f"field-{name}"),
+        rx.select.content(*items),
+        name=name,
+        default_value=ANY,
+    )
+
+
+def _day(name: str) -> rx.Component:
+    return rx.input(name=name, id=f"field-{name}", type="date", size="2")
+
+
+def audit_line(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.moment(row["at"], format="D MMM YYYY, HH:mm:ss")),
+        rx.table.cell(row["who"]),
+        rx.table.row_header_cell(row["what"]),
+        rx.table.cell(row["subject"]),
+        rx.table.cell(rx.text(row["detail"], color_scheme="gray", size="2")),
+        custom_attrs={"data-kind": row["kind"]},
+    )
+
+
+def pages() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            "Newer",
+            on_click=AuditState.newer,
+            disabled=AuditState.page == 0,
+            variant="soft",
+            id="audit-newer",
+        ),
+        rx.text("Page ", AuditState.page + 1, size="2", id="audit-page"),
+        rx.button(
+            "Older",
+            on_click=AuditState.older,
+            disabled=~AuditState.has_more,
+            variant="soft",
+            id="audit-older",
+        ),
+        rx.cond(
+            AuditState.rows.length() == 0,
+            rx.text("Nothing matches these filters.", color_scheme="gray", size="2"),
+        ),
+        align="center",
+        spacing="3",
+    )
