@@ -12,6 +12,10 @@ config = rx.Config(
     # Per-tab UI state lives in memory; the live numbers are rebuilt from the database,
     # so nothing is lost when an instance restarts.
     state_manager_mode="memory",
+    # A tab's state is forgotten 5 minutes after its last event (Reflex's default: an hour),
+    # so a page that hydrates and leaves costs little; open tabs are kept alive (tabs.py),
+    # and a tab that comes back later rebuilds its view from the database.
+    redis_token_expiration=300,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(appearance="inherit", accent_color="grass", radius="large")

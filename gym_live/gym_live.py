@@ -17,7 +17,7 @@ from gym_live.pages.kiosks import kiosks_page
 from gym_live.pages.locations import locations_page
 from gym_live.pages.login import login
 from gym_live.pages.staff import staff
-from gym_live.reflex_compat import only_these_origins
+from gym_live.reflex_compat import only_these_origins, screen_events
 from gym_live.security_headers import with_security_headers
 from gym_live.settings import get_settings
 from gym_live.states.audit import AuditState
@@ -49,8 +49,15 @@ def collect_garbage_rarely() -> None:
 async def keep_live_views_current(app: rx.App) -> None:
     """Bus relay, reconcile and auto check-out sweep, for as long as the app runs."""
     collect_garbage_rarely()
-    only_these_origins(app, get_settings().allowed_origins)  # before any socket connects
     await get_hub().run(ReflexFanout(app, {DASHBOARD: LiveState, KIOSK: KioskState}))
+
+
+async def guard_the_socket(app: rx.App) -> None:
+    """Before any socket connects: other sites' pages and malformed events are refused;
+    then, for the life of the app, tabs whose session ended are sent to sign in."""
+    only_these_origins(app, get_settings().allowed_origins)
+    screen_events(app, guard.why_malformed)
+    await guard.send_ended_sessions_to_login(app)
 
 
 app = rx.App(stylesheets=["/gym_live.css"], api_transformer=with_security_headers)
@@ -84,4 +91,4 @@ app.add_page(
 app.add_page(kiosk, route=routes.KIOSK, title="gym_live · Check in", on_load=KioskState.open_kiosk)
 app.register_lifespan_task(keep_live_views_current)
 app.register_lifespan_task(keep_open_tabs_alive)
-app.register_lifespan_task(guard.send_ended_sessions_to_login)
+app.register_lifespan_task(guard_the_socket)

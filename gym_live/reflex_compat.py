@@ -9,7 +9,7 @@ first, naming what moved, instead of a browser test (or nothing) failing later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import reflex as rx
@@ -44,6 +44,7 @@ __all__ = [
     "renew_tab_state",
     "room_members",
     "rooms_of",
+    "screen_events",
     "state_delta",
 ]
 
@@ -153,6 +154,24 @@ def only_these_origins(app: Any, allowed: Sequence[str]) -> None:
     proxy), which is what an app that serves its own pages wants. `allowed` adds origins.
     """
     app.sio.eio.cors_allowed_origins = list(allowed) or None
+
+
+def screen_events(app: Any, why_refused: Callable[[Any], str | None]) -> None:
+    """Put a check in front of Reflex's own handling of every socket event.
+
+    `why_refused(data)` sees the event as it arrived (any JSON) and returns None to let it
+    through, or why it is refused: then it is dropped before Reflex parses it, so a malformed
+    event costs no traceback in the log. python-socketio looks the handler up by name
+    (`on_event`) on each event, so an attribute of the namespace instance takes its place.
+    """
+    namespace = app.event_namespace
+    reflex_on_event = namespace.on_event
+
+    async def on_event(sid: str, data: Any) -> None:
+        if why_refused(data) is None:
+            await reflex_on_event(sid, data)
+
+    namespace.on_event = on_event
 
 
 def handler_names(state: type[Any], *handlers: str) -> set[str]:

@@ -1,8 +1,15 @@
-"""Response headers that keep other sites from framing or sniffing the app's pages.
+"""Response headers that keep other sites from framing, sniffing or scripting the app's pages.
 
-Added to every HTTP answer (pages, assets, /ping), not to the WebSocket. A full
-Content-Security-Policy for scripts and styles is not set yet: Reflex's built frontend has
-not been checked under one (README, "Staff accounts").
+Added to every HTTP answer (pages, assets, /ping), not to the WebSocket. The
+Content-Security-Policy is the strictest the built Reflex frontend works under (every page
+is loaded under it in the browser tests, which fail on any violation): scripts, styles,
+fonts and connections only from the app itself; no plugins, no other <base>, forms post
+only here, and no framing. Reflex's pages carry inline scripts and Radix inline styles,
+hence 'unsafe-inline' for those two, and Reflex runs its toasts and `rx.set_value` as
+strings of script (`_call_script`, an eval), hence 'unsafe-eval'. What the policy still
+stops: scripts, styles and fonts from any other site, connections (the exfiltration path)
+to any other host, plugins, a foreign <base>, forms posting elsewhere, and framing. The
+QR code is a `data:` image.
 """
 
 from __future__ import annotations
@@ -16,9 +23,23 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        # No page of this app may be shown inside another site's frame (clickjacking).
+        "frame-ancestors 'none'",
+    )
+)
 SECURITY_HEADERS = (
-    # No page of this app may be shown inside another site's frame (clickjacking).
-    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),

@@ -53,6 +53,10 @@ LOGGED_PER_MINUTE = 20
 # in WINDOW_SECONDS (a person at the desk makes a few; a script would flood the feed).
 ACTIONS_PER_WINDOW, WINDOW_SECONDS = 10, 10.0
 TOO_FAST = "Too many check-ins and check-outs at once: wait a few seconds, then try again."
+# Member searches (debounced as staff type): enough for fast typing, not for listing every
+# member by prefix.
+SEARCHES_PER_WINDOW = 30
+TOO_MANY_SEARCHES = "Too many searches at once: wait a few seconds, then search again."
 ADMINS_ONLY = "Only an admin can do that."
 # How often the sessions of the open staff tabs are looked up (a signed-out tab leaves then).
 WATCH_SECONDS = 0.5
@@ -67,7 +71,11 @@ PUBLIC = frozenset(
 FRONT_DESK = frozenset(
     event_handlers(LiveState) | event_handlers(DeskState) | handler_names(AuthState, "sign_out")
 )
-RATE_LIMITED = frozenset(handler_names(DeskState, "check_in", "check_out"))
+# Handlers that share a per-session budget: (names, how many per WINDOW_SECONDS, what to say).
+RATE_LIMITS = (
+    (frozenset(handler_names(DeskState, "check_in", "check_out")), ACTIONS_PER_WINDOW, TOO_FAST),
+    (frozenset(handler_names(DeskState, "search")), SEARCHES_PER_WINDOW, TOO_MANY_SEARCHES),
+)
 
 
 class StaffGuard(rx.Middleware):
@@ -75,9 +83,14 @@ class StaffGuard(rx.Middleware):
 
     def __init__(self) -> None:
         self._checked: OrderedDict[str, tuple[float, StaffMember]] = OrderedDict()
-        self._log_window, self._logged = 0.0, 0
-        self._actions = RateLimit(ACTIONS_PER_WINDOW, WINDOW_SECONDS)
+        # Each kind of refusal has its own budget, so one flood does not hide another.
+        self._logged = RateLimit(LOGGED_PER_MINUTE, 60.0)
+        self._limits: dict[str, tuple[RateLimit, str]] = {}
+        for names, count, said in RATE_LIMITS:
+            shared = RateLimit(count, WINDOW_SECONDS)
+            self._limits.update(dict.fromkeys(names, (shared, said)))
         self._tabs: dict[str, str] = {}  # socket sid -> the session key it was let in with
+        self._known: frozenset[str] | None = None  # every handler's name, once loaded
 
     async def preprocess(self, app: Any, state: Any, event: Any) -> Any:
         if event.name in PUBLIC:
@@ -87,7 +100,7 @@ class StaffGuard(rx.Middleware):
         try:
             staff = await self._session(key, auth.token)
         except NotSignedIn:
-            self._log_refusal(event.name, "not signed in")
+            self._log_refusal("session", event.name, "not signed in")
             if auth._staff_id or auth.staff_name or auth.staff_role:
                 auth._staff_id, auth.staff_name, auth.staff_role = 0, "", ""
             return refusal(rx.redirect(routes.LOGIN))
@@ -96,13 +109,30 @@ class StaffGuard(rx.Middleware):
             auth._staff_id, auth.staff_name, auth.staff_role = shown
         self._tabs[state.router.session.session_id] = key
         if event.name not in FRONT_DESK and staff.role != Role.ADMIN:
-            self._log_refusal(event.name, f"{staff.username} is not an admin")
+            self._log_refusal("role", event.name, f"{staff.username} is not an admin")
             return refusal(
                 rx.toast.error(ADMINS_ONLY, close_button=True), rx.redirect(routes.DASHBOARD)
             )
-        if event.name in RATE_LIMITED and not self._actions.allow(key, time.monotonic()):
-            return refusal(rx.toast.error(TOO_FAST, close_button=True))
+        limited = self._limits.get(event.name)
+        if limited is not None and not limited[0].allow(key, time.monotonic()):
+            return refusal(rx.toast.error(limited[1], close_button=True))
         return None
+
+    def why_malformed(self, data: Any) -> str | None:
+        """Why a socket event is not one the page could have sent (logged as one line), or
+        None: a JSON object naming a handler of the app, with an object as its payload."""
+        if self._known is None:
+            self._known = frozenset(event_handlers(rx.State))  # every state exists by now
+        name = data.get("name") if isinstance(data, dict) else None
+        if not isinstance(name, str) or name not in self._known:
+            why = "no handler of this app"
+        elif not isinstance(data.get("payload", {}), dict):
+            why = "its payload is not an object"
+        else:
+            return None
+        shown = name[:80] if isinstance(name, str) else type(data).__name__
+        self._log_refusal("malformed", f"a malformed event ({shown!r})", why)
+        return why
 
     async def send_ended_sessions_to_login(self, app: rx.App) -> None:
         """Lifespan task: tabs whose session ended leave the live rooms for the sign-in page.
@@ -144,10 +174,7 @@ class StaffGuard(rx.Middleware):
             self._checked.popitem(last=False)
         return staff
 
-    def _log_refusal(self, name: str, why: str) -> None:
-        now = time.monotonic()
-        if now - self._log_window >= 60:
-            self._log_window, self._logged = now, 0
-        self._logged += 1
-        if self._logged <= LOGGED_PER_MINUTE:
+    def _log_refusal(self, kind: str, name: str, why: str) -> None:
+        """One line, no headers or traceback; at most LOGGED_PER_MINUTE of each kind."""
+        if self._logged.allow(kind, time.monotonic()):
             logger.warning("refused %s: %s", name, why)

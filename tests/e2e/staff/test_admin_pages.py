@@ -212,6 +212,8 @@ def test_every_page_passes_axe_and_is_photographed(
 ) -> None:
     page = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
     tab = page.new_page()
+    refused = []  # what the Content-Security-Policy blocked, said on the console
+    tab.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
     tab.goto(app.url + "/kiosk")
     expect(tab.get_by_role("heading").first).to_be_visible(timeout=15_000)
     found = {"/kiosk": blocking_violations(tab)}
@@ -228,4 +230,5 @@ def test_every_page_passes_axe_and_is_photographed(
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=ARTIFACTS / f"{path.strip('/') or 'dashboard'}-{scheme}.png")
     assert {path: seen for path, seen in found.items() if seen} == {}
+    assert refused == []
     page.close()

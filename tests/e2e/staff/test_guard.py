@@ -30,11 +30,19 @@ from gym_live.models import (
     Visit,
 )
 from gym_live.reflex_compat import event_handlers
+from gym_live.security_headers import CONTENT_SECURITY_POLICY
 from gym_live.services import sessions
 from gym_live.services.deps import Deps, utc_now
 from gym_live.states.auth import AuthState
 from gym_live.states.desk import DeskState
-from gym_live.states.guard import ACTIONS_PER_WINDOW, ADMINS_ONLY, FRONT_DESK, PUBLIC
+from gym_live.states.guard import (
+    ACTIONS_PER_WINDOW,
+    ADMINS_ONLY,
+    FRONT_DESK,
+    PUBLIC,
+    SEARCHES_PER_WINDOW,
+    TOO_MANY_SEARCHES,
+)
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
 from gym_live.states.staff_admin import StaffAdminState
@@ -283,7 +291,8 @@ def test_every_answer_forbids_framing_and_sniffing(app: AppServer, path: str) ->
     with urllib.request.urlopen(app.url + path, timeout=10) as response:
         headers = response.headers
     assert headers["X-Frame-Options"] == "DENY"
-    assert headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
 
@@ -314,3 +323,42 @@ def test_a_burst_of_desk_actions_is_slowed_with_a_toast_and_does_not_flood_the_f
         replies = "".join(tab.messages(5))
     assert replies.count("Too many check-ins and check-outs at once") == 5
     assert counts(app_deps)[1] - denied_before == ACTIONS_PER_WINDOW  # only those ran
+
+
+def test_a_burst_of_member_searches_is_slowed_with_a_toast(app: AppServer, app_deps: Deps) -> None:
+    """300 prefix searches listed nearly every member before; now 30 run in 10 s."""
+    _, token = sessions.sign_in(STAFF_USER, STAFF_PASSWORD, deps=app_deps)
+    with connected(app, "/", stored(AuthState, "token", token)) as client:
+        tab = RawTab(client, "/")
+        tab.until('"location_name_rx_state_": "Downtown"')
+        for n in range(SEARCHES_PER_WINDOW + 10):
+            tab.send(f"{DeskState.get_full_name()}.search", text=f"1000{n:04d}")
+        replies = "".join(tab.messages(5))
+    assert replies.count(TOO_MANY_SEARCHES) == 10
+    assert replies.count('"query_rx_state_"') == SEARCHES_PER_WINDOW  # only those ran
+
+
+def test_malformed_events_are_dropped_with_one_log_line_each_and_the_tab_still_works(
+    app: AppServer, app_deps: Deps
+) -> None:
+    _, token = sessions.sign_in(STAFF_USER, STAFF_PASSWORD, deps=app_deps)
+    before = app.log_path.read_text().splitlines()
+    with connected(app, "/", stored(AuthState, "token", token)) as client:
+        tab = RawTab(client, "/")
+        tab.until('"location_name_rx_state_": "Downtown"')
+        for malformed in (
+            "not an object",
+            ["a", "list"],
+            {"name": 5},
+            {"name": "state.no_such_state.no_such_handler", "payload": {}},
+            {"name": f"{DeskState.get_full_name()}.search", "payload": ["not", "an", "object"]},
+            {"name": "x" * 10_000, "payload": {}},
+        ):
+            client.emit("event", malformed)
+        tab.send(f"{DeskState.get_full_name()}.search", text="Omar")  # still answered
+        tab.until('"query_rx_state_": "Omar"')
+    added = app.log_path.read_text().splitlines()[len(before) :]
+    refusals = [line for line in added if "malformed event" in line]
+    assert len(refusals) == 6, added
+    assert not any("Traceback" in line or "EventDeserializationError" in line for line in added)
+    assert max(len(line) for line in refusals) < 300  # one short line, no headers
