@@ -16,6 +16,7 @@ from gym_live.pages.kiosk import kiosk
 from gym_live.pages.kiosks import kiosks_page
 from gym_live.pages.locations import locations_page
 from gym_live.pages.login import login
+from gym_live.pages.password import password_page
 from gym_live.pages.staff import staff
 from gym_live.reflex_compat import only_these_origins, screen_events
 from gym_live.security_headers import with_security_headers
@@ -87,6 +88,12 @@ app.add_page(
     route=routes.KIOSKS,
     title="gym_live · Kiosks",
     on_load=KioskAdminState.open_kiosks_page,
+)
+app.add_page(
+    password_page,
+    route=routes.PASSWORD,
+    title="gym_live · Password",
+    on_load=AuthState.open_password_page,
 )
 app.add_page(kiosk, route=routes.KIOSK, title="gym_live · Check in", on_load=KioskState.open_kiosk)
 app.register_lifespan_task(keep_live_views_current)

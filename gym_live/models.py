@@ -169,6 +169,10 @@ class Staff(SQLModel, table=True):
     role: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
     active: bool = True
     password_hash: str = Field(sa_column=sa.Column(sa.String(255), nullable=False))
+    # Set when an admin hands the password over: its owner must choose their own first.
+    must_change_password: bool = Field(
+        default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false())
+    )
     created_at: datetime = Field(sa_column=_utc_column())
     last_sign_in_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 

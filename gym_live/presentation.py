@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from gym_live import wording
 from gym_live.domain.audit import AuditEntry
 from gym_live.domain.checkin import LocationSnapshot
+from gym_live.domain.errors import GymLiveError
 from gym_live.domain.feed import FeedItem, FeedKind
 from gym_live.domain.staff import StaffMember
 from gym_live.services.kiosks import KioskInfo
@@ -136,3 +137,8 @@ def kiosk_row(kiosk: KioskInfo) -> dict[str, str]:
         "status": kiosk.status,
         "paired_at": kiosk.paired_at.isoformat() if kiosk.paired_at else "",
     }
+
+
+def field_errors(exc: GymLiveError, fields: tuple[str, ...]) -> dict[str, str]:
+    """A form's errors: the message beside its field; one about no field goes under "form"."""
+    return {exc.field if exc.field in fields else "form": exc.message}

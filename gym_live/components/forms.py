@@ -8,7 +8,9 @@ from gym_live import wording
 from gym_live.domain.staff import Role
 
 
-def field(label: str, name: str, control: rx.Component, error: rx.Var) -> rx.Component:
+def field(
+    label: str, name: str, control: rx.Component, error: rx.Var, width: str | None = None
+) -> rx.Component:
     """A label, its control (whose id is `field-<name>`), and the error about it, if any."""
     return rx.vstack(
         rx.el.label(label, html_for=f"field-{name}", class_name="gl-label"),
@@ -19,6 +21,7 @@ def field(label: str, name: str, control: rx.Component, error: rx.Var) -> rx.Com
         ),
         spacing="1",
         min_width="12em",
+        width=width,
     )
 
 

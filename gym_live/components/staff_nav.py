@@ -28,8 +28,19 @@ def staff_nav(current: str) -> rx.Component:
 
 def signed_in_as() -> rx.Component:
     return rx.hstack(
-        rx.icon("circle-user", size=16),
-        rx.text(AuthState.staff_name, size="2", weight="medium", id="staff-name"),
+        rx.link(
+            rx.hstack(
+                rx.icon("circle-user", size=16),
+                rx.text(AuthState.staff_name, size="2", weight="medium", id="staff-name"),
+                spacing="1",
+                align="center",
+            ),
+            href=routes.PASSWORD,
+            title="Change your password",
+            color_scheme="gray",
+            high_contrast=True,
+            underline="hover",
+        ),
         rx.button(
             rx.icon("log-out", size=14),
             "Sign out",

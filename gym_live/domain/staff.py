@@ -14,6 +14,7 @@ from gym_live.domain.text import tidy_name
 
 # The form fields an error can be about.
 USERNAME, DISPLAY_NAME, PASSWORD, ROLE = "username", "display_name", "password", "role"
+CURRENT_PASSWORD, REPEATED_PASSWORD = "current_password", "repeated_password"
 USERNAME_LENGTHS = range(3, 41)
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 DISPLAY_NAME_LENGTH = 80
@@ -51,6 +52,7 @@ class StaffMember:
     active: bool
     created_at: datetime
     last_sign_in_at: datetime | None
+    must_change_password: bool = False
 
 
 def normalize_username(raw: str) -> str:

@@ -3,6 +3,7 @@
 DASHBOARD = "/"
 KIOSK = "/kiosk"
 LOGIN = "/login"
+PASSWORD = "/password"
 STAFF = "/staff"
 KIOSKS = "/kiosks"
 LOCATIONS = "/locations"

@@ -23,9 +23,11 @@ from gym_live.domain.errors import (
     SignInFailed,
 )
 from gym_live.domain.staff import (
+    CURRENT_PASSWORD,
     LOCKOUT,
     LOCKOUT_WINDOW,
     MAX_PASSWORD_LENGTH,
+    REPEATED_PASSWORD,
     SignInOutcome,
     StaffMember,
     locked_until,
@@ -37,7 +39,7 @@ from gym_live.domain.tokens import new_token, secret_hash
 from gym_live.models import SignInAttempt, Staff, StaffSession
 from gym_live.services import audit
 from gym_live.services.deps import Deps
-from gym_live.services.staff import by_username, end_sessions, to_member
+from gym_live.services.staff import by_username, end_sessions, set_password, to_member
 
 NO_MATCH = "That username and password do not match."
 
@@ -132,6 +134,28 @@ def still_live(digests: set[str], *, deps: Deps) -> set[str]:
     with read_session(deps.engine) as session:
         live = _live_sessions(sa.select(StaffSession.token_hash), deps.clock())
         return set(session.scalars(live.where(StaffSession.token_hash.in_(digests))))
+
+
+def change_own_password(
+    token: str, current: str, new: str, repeated: str, *, deps: Deps
+) -> StaffMember:
+    """The signed-in member chooses their own password (at the first sign-in after an admin
+    handed one over, or any time). Their other sessions end; this one stays.
+
+    Raises:
+        NotSignedIn: the session is not live. InvalidInput / WeakPassword naming the field:
+        the current password is wrong, the two new ones differ, or the policy refuses it.
+    """
+    member = authenticate(token, deps=deps)
+    with read_session(deps.engine) as session:
+        stored_hash = session.get(Staff, member.id).password_hash  # type: ignore[union-attr]
+    if not verify_secret(current[:MAX_PASSWORD_LENGTH], stored_hash):
+        raise InvalidInput("That is not your current password.", field=CURRENT_PASSWORD)
+    if new != repeated:
+        raise InvalidInput("The two new passwords differ.", field=REPEATED_PASSWORD)
+    return set_password(
+        member.username, new, by=member.id, keep_session=secret_hash(token), deps=deps
+    )
 
 
 def sign_out(token: str, *, deps: Deps) -> None:

@@ -40,9 +40,11 @@ def add_staff(
     password: str,
     display_name: str | None = None,
     by: int | None = None,
+    handed_over: bool = False,
     deps: Deps,
 ) -> StaffMember:
-    """Create an account; the password must meet the policy (domain.staff)."""
+    """Create an account; the password must meet the policy (domain.staff). A password
+    `handed_over` by an admin must be replaced by its owner's own at the first sign-in."""
     name = normalize_username(username)
     staff_role = parse_role(role)
     shown_as = validate_display_name(display_name if display_name is not None else name)
@@ -58,6 +60,7 @@ def add_staff(
             role=staff_role.value,
             password_hash=password_hash,
             created_at=deps.clock(),
+            must_change_password=handed_over,
         )
         session.add(row)
         _audit(session, AuditKind.STAFF_ADDED, row, by, deps, detail=staff_role.value)
@@ -71,7 +74,13 @@ def add_with_temporary_password(
     """An account with a random password, returned once for the admin to hand over."""
     password = temporary_password()
     member = add_staff(
-        username, role=role, password=password, display_name=display_name, by=by, deps=deps
+        username,
+        role=role,
+        password=password,
+        display_name=display_name,
+        by=by,
+        handed_over=True,
+        deps=deps,
     )
     return member, password
 
@@ -81,16 +90,25 @@ def list_staff(*, deps: Deps) -> list[StaffMember]:
         return [to_member(row) for row in session.exec(select(Staff).order_by(Staff.username))]
 
 
-def set_password(username: str, password: str, *, by: int | None = None, deps: Deps) -> StaffMember:
-    """A new password; every session of the account ends (sign in again everywhere)."""
+def set_password(
+    username: str,
+    password: str,
+    *,
+    by: int | None = None,
+    handed_over: bool = False,
+    keep_session: str | None = None,
+    deps: Deps,
+) -> StaffMember:
+    """A new password; every session of the account ends (sign in again everywhere) but
+    `keep_session` (the token hash of the tab that changed its own password)."""
     name = normalize_username(username)
     password_hash = hash_secret(
         validate_password(password, username=name, common=common_passwords())
     )
     with write_session(deps.engine) as session:
         row = _existing(session, name)
-        row.password_hash = password_hash
-        end_sessions(session, row, deps)
+        row.password_hash, row.must_change_password = password_hash, handed_over
+        end_sessions(session, row, deps, keep=keep_session)
         _audit(session, AuditKind.PASSWORD_CHANGED, row, by, deps)
         session.commit()
         return to_member(row)
@@ -99,7 +117,7 @@ def set_password(username: str, password: str, *, by: int | None = None, deps: D
 def reset_password(username: str, *, by: int | None = None, deps: Deps) -> tuple[StaffMember, str]:
     """A new random password for an account, returned once for the admin to hand over."""
     password = temporary_password()
-    return set_password(username, password, by=by, deps=deps), password
+    return set_password(username, password, by=by, handed_over=True, deps=deps), password
 
 
 def temporary_password() -> str:
@@ -163,11 +181,16 @@ def create_first_admin(*, deps: Deps) -> str | None:
     return password
 
 
-def end_sessions(session: Session, row: Staff, deps: Deps) -> int:
-    """End every open session of an account, inside the caller's transaction."""
+def end_sessions(session: Session, row: Staff, deps: Deps, keep: str | None = None) -> int:
+    """End every open session of an account (but the one whose token hash is `keep`),
+    inside the caller's transaction."""
     ended = session.execute(
         sa.update(StaffSession)
-        .where(StaffSession.staff_id == row.id, StaffSession.ended_at.is_(None))
+        .where(
+            StaffSession.staff_id == row.id,
+            StaffSession.ended_at.is_(None),
+            StaffSession.token_hash != (keep or ""),
+        )
         .values(ended_at=deps.clock())
     )
     return ended.rowcount
@@ -183,6 +206,7 @@ def to_member(row: Staff) -> StaffMember:
         active=row.active,
         created_at=row.created_at,
         last_sign_in_at=row.last_sign_in_at,
+        must_change_password=row.must_change_password,
     )
 
 

@@ -1,7 +1,8 @@
 """Staff actions from a page: a service call made as the signed-in staff member.
 
 The guard has already checked the session and the role; this only says who acts (for the
-audit trail) and turns an expected failure into words beside a field or in a toast.
+audit trail) and turns an expected failure into a toast (beside a field:
+`presentation.field_errors`).
 """
 
 from __future__ import annotations
@@ -31,8 +32,3 @@ def refused(exc: GymLiveError) -> rx.event.EventSpec:
 
 def done(message: str) -> rx.event.EventSpec:
     return rx.toast.success(message)
-
-
-def field_errors(exc: GymLiveError, fields: tuple[str, ...]) -> dict[str, str]:
-    """The message beside its field; one about no field of the form goes under "form"."""
-    return {exc.field if exc.field in fields else "form": exc.message}

@@ -9,10 +9,9 @@ import reflex as rx
 
 from gym_live.domain.audit import KIND, PERSON, SINCE, UNTIL, AuditFilter, parse_filter
 from gym_live.domain.errors import GymLiveError
-from gym_live.presentation import audit_row
+from gym_live.presentation import audit_row, field_errors
 from gym_live.services import audit, staff
 from gym_live.services.deps import app_deps
-from gym_live.states.acting import field_errors
 
 FIELDS = (PERSON, KIND, SINCE, UNTIL)
 ANY = "any"  # the choice of every person or every kind (a select needs a value)

@@ -13,11 +13,14 @@ import asyncio
 import reflex as rx
 
 from gym_live.domain.errors import GymLiveError
+from gym_live.domain.staff import CURRENT_PASSWORD, PASSWORD, REPEATED_PASSWORD
 from gym_live.pages import routes
+from gym_live.presentation import field_errors
 from gym_live.services import sessions
 from gym_live.services.deps import app_deps
 
 TOKEN_KEY = "gym_live_staff_token"
+PASSWORD_FIELDS = (CURRENT_PASSWORD, PASSWORD, REPEATED_PASSWORD)
 
 
 class AuthState(rx.State):
@@ -26,6 +29,7 @@ class AuthState(rx.State):
     staff_name: str = ""
     staff_role: str = ""
     error: str = ""
+    password_errors: dict[str, str] = {}
     # The signed-in account's id, for "who did this" (a backend var: never sent to the page).
     _staff_id: int = 0
 
@@ -41,7 +45,25 @@ class AuthState(rx.State):
             return None
         self.token, self.error = token, ""
         self.staff_name, self.staff_role = member.display_name, member.role.value
-        return rx.redirect(routes.DASHBOARD)
+        return rx.redirect(routes.PASSWORD if member.must_change_password else routes.DASHBOARD)
+
+    @rx.event
+    def open_password_page(self) -> None:
+        """Nothing to load: the guard has checked the session (or sent the tab to sign in)."""
+        self.password_errors = {}
+
+    @rx.event
+    async def change_password(self, form: dict[str, str]):  # noqa: ANN201  (a navigation)
+        fields = [str(form.get(name, "")) for name in PASSWORD_FIELDS]
+        try:
+            await asyncio.to_thread(
+                sessions.change_own_password, self.token, *fields, deps=app_deps()
+            )
+        except GymLiveError as exc:
+            self.password_errors = field_errors(exc, PASSWORD_FIELDS)
+            return None
+        self.password_errors = {}
+        return [rx.redirect(routes.DASHBOARD), rx.toast.success("Your new password is set.")]
 
     @rx.event
     async def open_login(self):  # noqa: ANN201

@@ -5,7 +5,8 @@ may answer in its place, so a handler added later is guarded without anyone reme
 decorator or a base class. An event is let through when its handler is on PUBLIC (Reflex's
 own hydration, signing in, and the door kiosk, whose handlers check its device token), or
 when the tab's session is live and its role may call it (FRONT_DESK: the dashboard and the
-desk; every other handler, a later one too, is an admin's); otherwise it is refused.
+desk; every other handler, a later one too, is an admin's); otherwise it is refused. A
+member who must replace a handed-over password may only do that (OWN_ACCOUNT) until then.
 
 A tab let through is remembered with its session, and every WATCH_SECONDS the sessions of
 the open tabs are looked up together: a tab whose session ended (signed out elsewhere, a new
@@ -67,10 +68,12 @@ PUBLIC = frozenset(
     | handler_names(AuthState, "sign_in", "open_login")
     | handler_names(KioskState, "open_kiosk", "pair", "scan", "dismiss", "back_to_idle")
 )
-# Any signed-in staff member may call these; every other guarded handler is an admin's.
-FRONT_DESK = frozenset(
-    event_handlers(LiveState) | event_handlers(DeskState) | handler_names(AuthState, "sign_out")
+# What a member who must first replace a handed-over password may do.
+OWN_ACCOUNT = frozenset(
+    handler_names(AuthState, "sign_out", "open_password_page", "change_password")
 )
+# Any signed-in staff member may call these; every other guarded handler is an admin's.
+FRONT_DESK = frozenset(event_handlers(LiveState) | event_handlers(DeskState) | OWN_ACCOUNT)
 # Handlers that share a per-session budget: (names, how many per WINDOW_SECONDS, what to say).
 RATE_LIMITS = (
     (frozenset(handler_names(DeskState, "check_in", "check_out")), ACTIONS_PER_WINDOW, TOO_FAST),
@@ -108,6 +111,13 @@ class StaffGuard(rx.Middleware):
         if (auth._staff_id, auth.staff_name, auth.staff_role) != shown:  # no delta otherwise
             auth._staff_id, auth.staff_name, auth.staff_role = shown
         self._tabs[state.router.session.session_id] = key
+        if event.name in OWN_ACCOUNT:
+            # It may change the password (or end the session): the tab's next event, which
+            # comes after this one's handler, reads the session afresh. (Reflex 0.10 never
+            # calls a middleware's postprocess.)
+            self._checked.pop(key, None)
+        elif staff.must_change_password:
+            return refusal(rx.redirect(routes.PASSWORD))
         if event.name not in FRONT_DESK and staff.role != Role.ADMIN:
             self._log_refusal("role", event.name, f"{staff.username} is not an admin")
             return refusal(

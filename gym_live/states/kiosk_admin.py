@@ -11,10 +11,10 @@ import reflex as rx
 from gym_live.adapters.cards import qr_svg_data_uri
 from gym_live.domain.errors import GymLiveError
 from gym_live.pages import routes
-from gym_live.presentation import kiosk_row
+from gym_live.presentation import field_errors, kiosk_row
 from gym_live.services import kiosks, locations
 from gym_live.services.deps import app_deps
-from gym_live.states.acting import as_staff, done, field_errors, refused
+from gym_live.states.acting import as_staff, done, refused
 
 FIELDS = ("location", "name")
 

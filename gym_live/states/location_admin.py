@@ -8,10 +8,10 @@ import reflex as rx
 
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.locations import CAPACITY, NAME, TIMEZONE
-from gym_live.presentation import location_row
+from gym_live.presentation import field_errors, location_row
 from gym_live.services import locations
 from gym_live.services.deps import app_deps
-from gym_live.states.acting import as_staff, done, field_errors
+from gym_live.states.acting import as_staff, done
 
 FIELDS = (NAME, CAPACITY, TIMEZONE)
 NEW = ""  # the form adds a location (otherwise: the id of the one it changes)

@@ -9,10 +9,10 @@ import reflex as rx
 from gym_live import wording
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.staff import DISPLAY_NAME, ROLE, USERNAME, StaffMember
-from gym_live.presentation import staff_row
+from gym_live.presentation import field_errors, staff_row
 from gym_live.services import sessions, staff
 from gym_live.services.deps import app_deps
-from gym_live.states.acting import as_staff, done, field_errors, refused
+from gym_live.states.acting import as_staff, done, refused
 
 ADD_FIELDS = (USERNAME, DISPLAY_NAME, ROLE)
 

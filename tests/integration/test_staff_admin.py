@@ -154,3 +154,34 @@ def test_still_live_answers_for_many_sessions_in_one_query(deps: Deps, clock: Fa
     assert sessions.still_live(set(), deps=deps) == set()
     clock.advance(hours=13)
     assert sessions.still_live({live}, deps=deps) == set()
+
+
+def test_a_handed_over_password_must_be_replaced_by_its_owners_own(deps: Deps) -> None:
+    member, handed = staff.add_with_temporary_password(
+        "ana", role="front_desk", display_name="Ana", deps=deps
+    )
+    assert member.must_change_password
+    signed_in, token = sessions.sign_in("ana", handed, deps=deps)
+    assert signed_in.must_change_password
+    _, other_tab = sessions.sign_in("ana", handed, deps=deps)
+    for current, new, again, field in [
+        ("not it", "a brand new secret", "a brand new secret", "current_password"),
+        (handed, "a brand new secret", "a brand new secrer", "repeated_password"),
+        (handed, "short", "short", "password"),
+        (handed, "ana", "ana", "password"),
+    ]:
+        with pytest.raises(GymLiveError) as bad:
+            sessions.change_own_password(token, current, new, again, deps=deps)
+        assert bad.value.field == field
+    assert sessions.authenticate(token, deps=deps).must_change_password  # nothing changed
+    changed = sessions.change_own_password(
+        token, handed, "a brand new secret", "a brand new secret", deps=deps
+    )
+    assert not changed.must_change_password
+    assert sessions.authenticate(token, deps=deps).username == "ana"  # this tab stays
+    with pytest.raises(NotSignedIn):
+        sessions.authenticate(other_tab, deps=deps)  # the others end
+    with pytest.raises(NotSignedIn):
+        sessions.change_own_password("", handed, "x" * 12, "x" * 12, deps=deps)
+    _, reset = staff.reset_password("ana", deps=deps)
+    assert sessions.sign_in("ana", reset, deps=deps)[0].must_change_password

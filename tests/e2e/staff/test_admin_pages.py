@@ -78,6 +78,38 @@ def test_an_admin_adds_an_account_and_hands_over_its_password_shown_once(
     page.context.close()
 
 
+def test_a_handed_over_password_is_replaced_before_anything_else(
+    app: AppServer, app_deps: Deps, browser: Browser
+) -> None:
+    _, handed = staff.add_with_temporary_password(
+        "newbie", role="front_desk", display_name="New Person", deps=app_deps
+    )
+    page = browser.new_context().new_page()
+    page.goto(app.url + "/login")
+    page.fill("#login-username", "newbie")
+    page.fill("#login-password", handed)
+    page.click("#login-submit")
+    expect(page).to_have_url(re.compile(r"/password$"), timeout=15_000)
+    page.goto(app.url + "/")  # nothing else until then
+    expect(page).to_have_url(re.compile(r"/password$"), timeout=15_000)
+    assert blocking_violations(page) == []
+    page.fill("#field-current_password", handed)
+    page.fill("#field-password", "my very own password")
+    page.fill("#field-repeated_password", "my very own passwort")
+    page.click("#change-password")
+    expect(page.locator("#error-repeated_password")).to_have_text("The two new passwords differ.")
+    page.screenshot(path=ARTIFACTS / "password.png")
+    page.fill("#field-repeated_password", "my very own password")
+    page.click("#change-password")
+    toast(page, "Your new password is set.")
+    expect(page.locator("#stat-inside-now")).to_be_visible(timeout=15_000)
+    expect(page).to_have_url(re.compile(r"/$"))
+    assert not sessions.sign_in("newbie", "my very own password", deps=app_deps)[
+        0
+    ].must_change_password
+    page.context.close()
+
+
 def test_deactivating_an_account_sends_its_open_dashboard_to_the_sign_in_page(
     app: AppServer, app_deps: Deps, browser: Browser
 ) -> None:
