@@ -155,6 +155,8 @@ class Kiosk(SQLModel, table=True):
     token_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(64), unique=True))
     created_at: datetime = Field(sa_column=_utc_column())
     paired_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # When its page last talked to the server, to the minute (see kiosks.mark_seen).
+    last_seen_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
 

@@ -3,6 +3,7 @@ rows of the admin pages."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from gym_live.domain.audit import AuditEntry
 from gym_live.domain.checkin import LocationSnapshot
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.feed import FeedItem, FeedKind
+from gym_live.domain.kiosks import is_online
 from gym_live.domain.staff import StaffMember
 from gym_live.services.kiosks import KioskInfo
 from gym_live.services.live_view import InsideNow, LocationView
@@ -129,14 +131,23 @@ def audit_row(entry: AuditEntry) -> dict[str, str]:
     }
 
 
-def kiosk_row(kiosk: KioskInfo) -> dict[str, str]:
+def kiosk_row(kiosk: KioskInfo, now: datetime) -> dict[str, str]:
+    """A kiosk's line; `presence` is online, offline (since `last_seen`) or never (opened)."""
+    seen = kiosk.last_seen_at
+    presence = "never" if seen is None else "online" if is_online(seen, now) else "offline"
     return {
         "id": str(kiosk.id),
         "name": kiosk.name,
         "location": kiosk.location_name,
         "status": kiosk.status,
-        "paired_at": kiosk.paired_at.isoformat() if kiosk.paired_at else "",
+        "paired_at": _iso(kiosk.paired_at),
+        "presence": presence if kiosk.status == "paired" else "",
+        "last_seen": _iso(seen),
     }
+
+
+def _iso(at: datetime | None) -> str:
+    return at.isoformat() if at else ""
 
 
 def field_errors(exc: GymLiveError, fields: tuple[str, ...]) -> dict[str, str]:

@@ -59,9 +59,10 @@ def visit(done: CheckinResult) -> Json:
 
 
 def kiosk(info: KioskInfo) -> Json:
-    """A kiosk; `paired_at` keeps the text form the CLI has always printed (`str` of the time)."""
+    """A kiosk; its times keep the text form the CLI has always printed (`str` of the time)."""
     data = asdict(info)
-    data["paired_at"] = str(info.paired_at) if info.paired_at else None
+    for name in ("paired_at", "last_seen_at"):
+        data[name] = str(data[name]) if data[name] else None
     return data
 
 

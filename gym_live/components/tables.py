@@ -21,3 +21,12 @@ def admin_table(
         ),
         width="100%",
     )
+
+
+def moment_or(at: rx.Var, missing: str) -> rx.Component:
+    """A time from the server (ISO text) in the browser's zone, or `missing` when empty."""
+    return rx.cond(
+        at != "",
+        rx.moment(at, format="D MMM YYYY, HH:mm"),
+        rx.text(missing, color_scheme="gray"),
+    )

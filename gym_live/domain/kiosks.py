@@ -17,6 +17,9 @@ PAIRING_CODE_LENGTH = 8
 UNKNOWN_LIMIT = 10
 UNKNOWN_WINDOW = timedelta(minutes=1)
 COOLDOWN = timedelta(seconds=30)
+# An open kiosk page is marked seen this often; one not seen for twice as long is offline.
+SEEN_EVERY = timedelta(minutes=1)
+OFFLINE_AFTER = 2 * SEEN_EVERY
 
 
 def new_pairing_code() -> str:
@@ -46,6 +49,11 @@ def cooldown_until(unknown_scans: list[datetime], now: datetime) -> datetime | N
     return burst_pause_until(
         unknown_scans, now, count=UNKNOWN_LIMIT + 1, window=UNKNOWN_WINDOW, pause=COOLDOWN
     )
+
+
+def is_online(last_seen_at: datetime | None, now: datetime) -> bool:
+    """Whether a kiosk's page was open within the last heartbeat or so."""
+    return last_seen_at is not None and now - last_seen_at < OFFLINE_AFTER
 
 
 def read_kiosk_input(typed: str, pending_code: str) -> tuple[str, str | None]:

@@ -25,6 +25,9 @@ class Fanout(Protocol):
     async def redirect(self, to: str, path: str) -> None:
         """Every page of `to` goes to `path`."""
 
+    def has_members(self, room: str) -> bool:
+        """Whether a socket on this instance is in `room`."""
+
 
 class ReflexFanout:
     """One packet per change, in Reflex's own delta format, to every socket of a room.
@@ -54,6 +57,9 @@ class ReflexFanout:
     async def evict(self, room: str, kinds: tuple[str, ...]) -> None:
         for sid in reflex_compat.room_members(self._namespace, room):
             await self._leave(sid, kinds)
+
+    def has_members(self, room: str) -> bool:
+        return bool(reflex_compat.room_members(self._namespace, room))
 
     async def _leave(self, sid: str, kinds: tuple[str, ...], keep: str | None = None) -> None:
         for joined in reflex_compat.rooms_of(self._namespace, sid):

@@ -12,7 +12,9 @@ import functools
 import itertools
 import logging
 from collections import OrderedDict
+from datetime import datetime
 
+from gym_live.domain.kiosks import SEEN_EVERY
 from gym_live.live import tasks
 from gym_live.live.fanout import Fanout
 from gym_live.live.rooms import (
@@ -47,6 +49,7 @@ class LiveHub:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._fanout: Fanout | None = None
         self._kiosks: set[int] = set()
+        self._kiosks_seen_at: datetime | None = None
         # Joins and broadcasts are serialised so a joining socket never misses a change.
         self._lock = asyncio.Lock()
         # Reads run concurrently; a read that began before the one already applied for a
@@ -168,6 +171,18 @@ class LiveHub:
             self._kiosks.add(kiosk_id)
             if location_id in self.views:
                 await self._fanout.send(sid, KIOSK, for_kiosks(self.views[location_id]))
+        await asyncio.to_thread(kiosks.mark_seen, [kiosk_id], deps=self.deps)
+
+    async def mark_open_kiosks_seen(self) -> None:
+        """Once a SEEN_EVERY, the kiosks with a page open on this instance are seen now
+        (their admins' list tells a tablet that went dark from one that is idle)."""
+        now, last = self.deps.clock(), self._kiosks_seen_at
+        if self._fanout is None or (last is not None and now - last < SEEN_EVERY):
+            return
+        self._kiosks_seen_at = now
+        fanout = self._fanout
+        open_ids = [key for key in self._kiosks if fanout.has_members(device_room(key))]
+        await asyncio.to_thread(kiosks.mark_seen, open_ids, deps=self.deps)
 
     async def drop_revoked_kiosks(self) -> None:
         """Send revoked kiosks back to their pairing screen."""

@@ -114,6 +114,7 @@ async def reconcile_forever(hub: LiveHub) -> None:
         await asyncio.sleep(hub.deps.settings.reconcile_interval.total_seconds())
         await logged(hub.refresh())
         await logged(hub.drop_revoked_kiosks())
+        await logged(hub.mark_open_kiosks_seen())
 
 
 async def sweep_forever(hub: LiveHub) -> None:

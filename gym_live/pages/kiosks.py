@@ -6,7 +6,7 @@ import reflex as rx
 
 from gym_live.components.forms import field, form_error, text_input
 from gym_live.components.layout import staff_page
-from gym_live.components.tables import admin_table
+from gym_live.components.tables import admin_table, moment_or
 from gym_live.pages import routes
 from gym_live.states.kiosk_admin import KioskAdminState
 
@@ -18,12 +18,16 @@ def kiosks_page() -> rx.Component:
     return staff_page(
         add_kiosk_form(),
         admin_table(
-            ("Name", "Location", "Status", "Paired", ""),
+            ("Name", "Location", "Status", "Paired", "Last seen", ""),
             KioskAdminState.rows,
             kiosk_line,
             id="kiosks-table",
         ),
         pairing_dialog(),
+        # Ticks every half minute while the page is open, so "Online" does not go stale.
+        rx.moment(
+            interval=30_000, format="HH:mm:ss", on_change=KioskAdminState.refresh, display="none"
+        ),
         heading=[rx.heading("Door kiosks", size="6", as_="h1")],
         current=routes.KIOSKS,
     )
@@ -95,13 +99,8 @@ def kiosk_line(row: rx.Var) -> rx.Component:
                 rx.badge("Revoked", color_scheme="gray"),
             )
         ),
-        rx.table.cell(
-            rx.cond(
-                row["paired_at"] != "",
-                rx.moment(row["paired_at"], format="D MMM YYYY, HH:mm"),
-                rx.text("—", color_scheme="gray"),
-            )
-        ),
+        rx.table.cell(moment_or(row["paired_at"], "—")),
+        rx.table.cell(last_seen(row)),
         rx.table.cell(
             rx.cond(
                 revoked,
@@ -118,6 +117,25 @@ def kiosk_line(row: rx.Var) -> rx.Component:
         ),
         custom_attrs={"data-kiosk": row["name"]},
         align="center",
+    )
+
+
+def last_seen(row: rx.Var) -> rx.Component:
+    """A paired kiosk is online while its page is open; else when it last was, or never."""
+    return rx.match(
+        row["presence"],
+        ("online", rx.badge("Online", color_scheme="grass")),
+        (
+            "offline",
+            rx.hstack(
+                rx.badge("Offline", color_scheme="gray"),
+                moment_or(row["last_seen"], ""),
+                spacing="2",
+                align="center",
+            ),
+        ),
+        ("never", rx.text("not opened yet", color_scheme="gray")),
+        moment_or(row["last_seen"], "—"),  # waiting or revoked: when, if ever
     )
 
 

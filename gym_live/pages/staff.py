@@ -6,7 +6,7 @@ import reflex as rx
 
 from gym_live.components.forms import field, form_error, role_choice, role_items, text_input
 from gym_live.components.layout import staff_page
-from gym_live.components.tables import admin_table
+from gym_live.components.tables import admin_table, moment_or
 from gym_live.domain.staff import DISPLAY_NAME_LENGTH, USERNAME_LENGTHS
 from gym_live.pages import routes
 from gym_live.states.staff_admin import StaffAdminState
@@ -96,13 +96,7 @@ def staff_row(row: rx.Var) -> rx.Component:
                 rx.badge("Deactivated", color_scheme="gray"),
             )
         ),
-        rx.table.cell(
-            rx.cond(
-                row["last_sign_in"] != "",
-                rx.moment(row["last_sign_in"], format="D MMM YYYY, HH:mm"),
-                rx.text("never", color_scheme="gray"),
-            )
-        ),
+        rx.table.cell(moment_or(row["last_sign_in"], "never")),
         rx.table.cell(
             rx.hstack(
                 rx.button(

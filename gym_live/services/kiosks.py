@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +36,7 @@ class KioskInfo:
     location_name: str
     status: str  # waiting for pairing / paired / revoked
     paired_at: datetime | None
+    last_seen_at: datetime | None
 
 
 def add_kiosk(
@@ -114,6 +116,25 @@ def _paired(session: sa.orm.Session, token: str, query: sa.Select) -> tuple[Kios
     return kiosk, location
 
 
+def mark_seen(kiosk_ids: Collection[int], *, deps: Deps) -> None:
+    """These kiosks' pages are open now. Written at most twice a SEEN_EVERY per kiosk, so
+    a tablet that reconnects in a loop costs no more than one that stays."""
+    if not kiosk_ids:
+        return
+    now = deps.clock()
+    stale = now - rules.SEEN_EVERY / 2
+    with write_session(deps.engine) as session:
+        session.execute(
+            sa.update(Kiosk)
+            .where(
+                Kiosk.id.in_(sorted(kiosk_ids)),
+                sa.or_(Kiosk.last_seen_at.is_(None), Kiosk.last_seen_at < stale),
+            )
+            .values(last_seen_at=now)
+        )
+        session.commit()
+
+
 def list_kiosks(*, deps: Deps) -> list[KioskInfo]:
     with read_session(deps.engine) as session:
         rows = session.exec(select(Kiosk, Location).join(Location).order_by(Kiosk.id)).all()
@@ -171,7 +192,15 @@ def _location(session: sa.orm.Session, kiosk: Kiosk) -> Location:
 def _info(kiosk: Kiosk, location: Location) -> KioskInfo:
     assert kiosk.id is not None and location.id is not None
     status = "revoked" if kiosk.revoked_at else "paired" if kiosk.token_hash else "waiting"
-    return KioskInfo(kiosk.id, kiosk.name, location.id, location.name, status, kiosk.paired_at)
+    return KioskInfo(
+        kiosk.id,
+        kiosk.name,
+        location.id,
+        location.name,
+        status,
+        kiosk.paired_at,
+        kiosk.last_seen_at,
+    )
 
 
 # A scan's statements, built once (see checkin's).

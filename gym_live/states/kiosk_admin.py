@@ -62,9 +62,16 @@ class KioskAdminState(rx.State):
         return done(f"{kiosk.name} revoked: it shows the pairing screen now.")
 
     @rx.event
+    async def refresh(self, _shown_time: str = "") -> None:
+        """Every half minute while the page is open: who is online changes by itself."""
+        await self._reload()
+
+    @rx.event
     def forget_code(self) -> None:
         self.pairing_code = self.pairing_for = self.pairing_qr = ""
 
     async def _reload(self) -> None:
-        found = await asyncio.to_thread(kiosks.list_kiosks, deps=app_deps())
-        self.rows = [kiosk_row(kiosk) for kiosk in reversed(found)]
+        deps = app_deps()
+        found = await asyncio.to_thread(kiosks.list_kiosks, deps=deps)
+        now = deps.clock()
+        self.rows = [kiosk_row(kiosk, now) for kiosk in reversed(found)]

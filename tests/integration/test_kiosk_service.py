@@ -20,7 +20,7 @@ from gym_live.domain.errors import (
     UnknownCode,
     WrongPin,
 )
-from gym_live.domain.kiosks import UNKNOWN_LIMIT
+from gym_live.domain.kiosks import SEEN_EVERY, UNKNOWN_LIMIT
 from gym_live.models import DeniedAttempt, Kiosk, Member
 from gym_live.services import kiosks, members
 from gym_live.services.deps import Deps
@@ -58,6 +58,22 @@ def test_a_pairing_code_works_once_and_for_ten_minutes(deps: Deps, clock: FakeCl
     clock.advance(minutes=10, seconds=1)
     with pytest.raises(InvalidInput, match="not valid or has expired"):
         kiosks.pair(late, deps=deps)
+
+
+def test_a_kiosk_is_marked_seen_at_most_twice_a_heartbeat(
+    deps: Deps, clock: FakeClock, paired: str
+) -> None:
+    kiosk = kiosks.authenticate(paired, deps=deps)
+    assert kiosk.last_seen_at is None  # paired, but its page has not been opened yet
+    first = clock.now
+    kiosks.mark_seen([kiosk.id], deps=deps)
+    clock.advance(seconds=20)
+    kiosks.mark_seen([kiosk.id], deps=deps)  # reconnecting in a loop writes nothing more
+    assert kiosks.authenticate(paired, deps=deps).last_seen_at == first
+    later = clock.advance(seconds=SEEN_EVERY.total_seconds())
+    kiosks.mark_seen([kiosk.id, 999], deps=deps)  # an unknown id changes nothing
+    assert kiosks.authenticate(paired, deps=deps).last_seen_at == later
+    assert [info.last_seen_at for info in kiosks.list_kiosks(deps=deps)] == [later]
 
 
 def test_a_kiosk_scans_at_its_own_location_only(deps: Deps, paired: str) -> None:

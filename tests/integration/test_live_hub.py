@@ -14,6 +14,7 @@ import redis
 from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
+from gym_live.domain.kiosks import SEEN_EVERY
 from gym_live.live.hub import LiveHub
 from gym_live.live.rooms import DASHBOARD, device_room, kiosks_room, room_for
 from gym_live.live.tasks import ROWS_INTERVAL
@@ -50,6 +51,14 @@ class RecordingFanout:
             for name, members in self.rooms.items():
                 if name.split(":", 1)[0] in kinds:
                     members.discard(sid)
+
+    def has_members(self, room: str) -> bool:
+        return bool(self.rooms.get(room))
+
+    def disconnect(self, sid: str) -> None:
+        """The socket closed: it leaves every room, as socket.io does."""
+        for members in self.rooms.values():
+            members.discard(sid)
 
 
 async def wait_for(condition, timeout: float = 5.0) -> None:
@@ -296,6 +305,28 @@ def test_a_revoked_kiosk_is_sent_to_pairing_and_leaves_its_rooms(live_deps: Deps
             fanout.rooms[kiosks_room(1)] == set() and fanout.rooms[device_room(kiosk.id)] == set()
         )
         assert fanout.rooms[room_for(1)] == {"sid-d"}  # dashboards stay
+
+    run_hub(live_deps, scenario)
+
+
+def test_kiosks_with_an_open_page_are_marked_seen_each_heartbeat(
+    live_deps: Deps, clock: FakeClock
+) -> None:
+    codes = [kiosks.add_kiosk(None, deps=live_deps)[1] for _ in "ab"]
+    doors = [kiosks.pair(code, deps=live_deps)[0] for code in codes]
+
+    def last_seen() -> list:
+        return [info.last_seen_at for info in kiosks.list_kiosks(deps=live_deps)]
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        opened = clock.now
+        for door in doors:
+            await hub.join_kiosk(f"sid-{door.id}", 1, door.id)
+        assert last_seen() == [opened, opened]  # seen as their pages open
+        fanout.disconnect(f"sid-{doors[1].id}")  # the second tablet goes dark
+        beat = clock.advance(seconds=SEEN_EVERY.total_seconds())
+        await wait_for(lambda: last_seen()[0] == beat)  # the next reconcile round
+        assert last_seen() == [beat, opened]
 
     run_hub(live_deps, scenario)
 

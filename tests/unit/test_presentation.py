@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from gym_live.domain.feed import FEED_SIZE, FeedItem, FeedKind, newest
-from gym_live.presentation import NO_STAY, feed_row, hours_minutes, stay_text
+from gym_live.domain.kiosks import OFFLINE_AFTER
+from gym_live.presentation import NO_STAY, feed_row, hours_minutes, kiosk_row, stay_text
+from gym_live.services.kiosks import KioskInfo
 
 AT = datetime(2026, 1, 14, 9, tzinfo=UTC)
 
@@ -61,3 +63,18 @@ def test_newest_keeps_the_latest_twenty_newest_first() -> None:
     kept = newest(items[::-1])
     assert len(kept) == FEED_SIZE
     assert [item.key for item in kept] == [f"in-{i}" for i in range(29, 9, -1)]
+
+
+def test_a_kiosk_is_online_until_its_heartbeat_is_twice_overdue() -> None:
+    def presence(status: str, seen: datetime | None) -> str:
+        return kiosk_row(KioskInfo(1, "Door", 1, "Downtown", status, AT, seen), AT)["presence"]
+
+    just_online = AT - OFFLINE_AFTER + timedelta(seconds=1)
+    assert presence("paired", AT - timedelta(seconds=59)) == "online"
+    assert presence("paired", just_online) == "online"
+    assert presence("paired", AT - OFFLINE_AFTER) == "offline"
+    assert presence("paired", None) == "never"
+    # Only a paired kiosk can be online: a revoked one's last visit is history (its time).
+    assert presence("revoked", AT) == presence("waiting", None) == ""
+    row = kiosk_row(KioskInfo(1, "Door", 1, "Downtown", "paired", AT, AT - OFFLINE_AFTER), AT)
+    assert row["last_seen"] == (AT - OFFLINE_AFTER).isoformat()

@@ -199,9 +199,11 @@ def test_a_new_kiosk_pairs_by_scanning_its_qr_code_and_is_revoked_from_the_page(
     tablet = browser.new_context().new_page()
     tablet.goto(scanned.text)
     expect(tablet.locator("#kiosk-code")).to_be_visible(timeout=15_000)  # paired: scanning
-    page.reload()
     row = page.locator('tr[data-kiosk="Front door"]')
-    expect(row).to_contain_text("Paired")
+    # The open list refreshes itself every half minute: paired, and its page open now.
+    expect(row).to_contain_text("Paired", timeout=35_000)
+    expect(row).to_contain_text("Online")
+    page.screenshot(path=ARTIFACTS / "kiosks-online.png")
     row.get_by_role("button", name="Revoke Front door").click()
     toast(page, "Front door revoked")
     expect(row).to_contain_text("Revoked")
