@@ -115,6 +115,7 @@ def seed_chain(database_url: str, *, members: int = MEMBERS) -> dict[str, int]:
                             "id": uuid.UUID(int=i + 1),
                             "member_code": member_code(i),
                             "full_name": f"Bench Member {i:05d}",
+                            "search_key": f"bench member {i:05d}",
                             "status": "active",
                             "valid_until": valid_until,
                             "created_at": now,

@@ -16,6 +16,7 @@ from gym_live.pages.kiosk import kiosk
 from gym_live.pages.kiosks import kiosks_page
 from gym_live.pages.locations import locations_page
 from gym_live.pages.login import login
+from gym_live.pages.members import members_page
 from gym_live.pages.password import password_page
 from gym_live.pages.staff import staff
 from gym_live.reflex_compat import only_these_origins, screen_events
@@ -28,6 +29,7 @@ from gym_live.states.kiosk import KioskState
 from gym_live.states.kiosk_admin import KioskAdminState
 from gym_live.states.live import LiveState
 from gym_live.states.location_admin import LocationAdminState
+from gym_live.states.members import MembersState
 from gym_live.states.staff_admin import StaffAdminState
 from gym_live.tabs import keep_open_tabs_alive
 
@@ -70,6 +72,12 @@ app.add_page(
     route=routes.DASHBOARD,
     title="gym_live · Dashboard",
     on_load=LiveState.open_dashboard,
+)
+app.add_page(
+    members_page,
+    route=routes.MEMBERS,
+    title="gym_live · Members",
+    on_load=MembersState.open_members_page,
 )
 app.add_page(
     staff, route=routes.STAFF, title="gym_live · Staff", on_load=StaffAdminState.open_staff_page

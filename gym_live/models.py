@@ -12,7 +12,14 @@ from sqlmodel import Field, SQLModel
 
 from gym_live.domain.audit import DETAIL_LENGTH, SUBJECT_LENGTH, AuditKind
 from gym_live.domain.checkin import CheckoutReason, Source
-from gym_live.domain.members import MAX_CODE_LENGTH, STORED_CODE_LENGTH, MemberStatus
+from gym_live.domain.members import (
+    MAX_CODE_LENGTH,
+    NAME_LENGTH,
+    SEARCH_KEY_LENGTH,
+    STORED_CODE_LENGTH,
+    MemberStatus,
+    search_key,
+)
 from gym_live.domain.staff import DISPLAY_NAME_LENGTH, USERNAME_LENGTHS, Role, SignInOutcome
 
 OPEN_VISIT = sa.text("checked_out_at IS NULL")
@@ -65,7 +72,7 @@ class Member(SQLModel, table=True):
     member_code: str = Field(
         sa_column=sa.Column(sa.String(MAX_CODE_LENGTH), nullable=False, unique=True)
     )
-    full_name: str = Field(sa_column=sa.Column(sa.String(120), nullable=False))
+    full_name: str = Field(sa_column=sa.Column(sa.String(NAME_LENGTH), nullable=False))
     email: str | None = Field(default=None, sa_column=sa.Column(sa.String(254)))
     phone: str | None = Field(default=None, sa_column=sa.Column(sa.String(40)))
     status: str = Field(
@@ -75,8 +82,28 @@ class Member(SQLModel, table=True):
     valid_until: date | None = None
     pin_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(255)))
     created_at: datetime = Field(sa_column=_utc_column())
+    # What the members list finds and sorts a name by (see domain.members.search_key),
+    # kept in step with the name on every insert and update by _keep_search_key.
+    search_key: str = Field(
+        default="",
+        sa_column=sa.Column(sa.String(SEARCH_KEY_LENGTH), nullable=False, server_default=""),
+    )
+    # When the member's latest visit began, written by the check-in (the list sorts by it).
+    last_visit_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
 
-    __table_args__ = (_choices("status", MemberStatus),)
+    __table_args__ = (
+        _choices("status", MemberStatus),
+        sa.Index("ix_member_search_key", "search_key"),
+        sa.Index("ix_member_valid_until", "valid_until"),
+        sa.Index("ix_member_last_visit", "last_visit_at"),
+    )
+
+
+@sa.event.listens_for(Member, "before_insert")
+@sa.event.listens_for(Member, "before_update")
+def _keep_search_key(_mapper: object, _connection: object, member: Member) -> None:
+    if not member.search_key or sa.inspect(member).attrs.full_name.history.has_changes():
+        member.search_key = search_key(member.full_name)
 
 
 class Visit(SQLModel, table=True):

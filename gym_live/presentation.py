@@ -3,7 +3,7 @@ rows of the admin pages."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,9 +13,11 @@ from gym_live.domain.checkin import LocationSnapshot
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.feed import FeedItem, FeedKind
 from gym_live.domain.kiosks import is_online
+from gym_live.domain.member_list import EXPIRING_WITHIN
 from gym_live.domain.staff import StaffMember
 from gym_live.services.kiosks import KioskInfo
 from gym_live.services.live_view import InsideNow, LocationView
+from gym_live.services.members import MemberListing
 
 DashboardValues = dict[str, Any]
 # The rows of a dashboard: read and sent after its numbers, which are smaller and cheaper.
@@ -148,6 +150,24 @@ def kiosk_row(kiosk: KioskInfo, now: datetime) -> dict[str, str]:
 
 def _iso(at: datetime | None) -> str:
     return at.isoformat() if at else ""
+
+
+def member_line(member: MemberListing, today: date) -> dict[str, str]:
+    """A line of the members list; `validity` marks an expired or soon ending membership."""
+    until = member.valid_until
+    ends_soon = until is not None and today <= until <= today + EXPIRING_WITHIN
+    validity = "" if until is None else "expired" if until < today else "soon" * ends_soon
+    return {
+        "code": member.code,
+        "name": member.full_name,
+        "email": member.email or "",
+        "phone": member.phone or "",
+        "status": member.status.value,
+        "valid_until": f"{until.day} {until:%b %Y}" if until else "",
+        "validity": validity,
+        "last_visit": _iso(member.last_visit_at),
+        "inside": "yes" if member.inside else "",
+    }
 
 
 def field_errors(exc: GymLiveError, fields: tuple[str, ...]) -> dict[str, str]:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from gym_live.domain.errors import ConfigError
 from gym_live.domain.locations import is_time_zone
@@ -28,6 +29,11 @@ class Settings:
     demo_location: str = "Downtown"
     # Origins (scheme://host[:port]) besides the app's own whose pages may open its WebSocket.
     allowed_origins: tuple[str, ...] = ()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The gym's own time zone: its "today" for memberships and the audit's days."""
+        return ZoneInfo(self.timezone)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:

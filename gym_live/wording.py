@@ -10,6 +10,8 @@ from gym_live.domain.audit import AuditKind
 from gym_live.domain.errors import Reason
 from gym_live.domain.feed import FeedKind
 from gym_live.domain.kiosks import COOLDOWN
+from gym_live.domain.member_list import EXPIRING_WITHIN, Validity
+from gym_live.domain.members import MemberStatus
 from gym_live.domain.staff import Role
 
 COOLDOWN_SECONDS = int(COOLDOWN.total_seconds())
@@ -35,6 +37,15 @@ FOR_STAFF = {
 }
 
 ROLES = {Role.ADMIN: "Admin", Role.FRONT_DESK: "Front desk"}
+MEMBER_STATUSES = {
+    MemberStatus.ACTIVE: "Active",
+    MemberStatus.FROZEN: "Frozen",
+    MemberStatus.CANCELLED: "Cancelled",
+}
+VALIDITIES = {
+    Validity.EXPIRED: "Expired",
+    Validity.EXPIRING: f"Expiring within {EXPIRING_WITHIN.days} days",
+}
 
 # The audit trail's "what happened" column.
 AUDIT_KINDS = {

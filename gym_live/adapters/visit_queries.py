@@ -20,6 +20,12 @@ _OPEN_VISIT = sa.select(Visit.id, Visit.location_id, Visit.checked_in_at).where(
     Visit.member_id == _MEMBER, Visit.checked_out_at.is_(None)
 )
 _LAST_CHECKOUT = sa.select(sa.func.max(Visit.checked_out_at)).where(Visit.member_id == _MEMBER)
+_LAST_VISIT = (
+    sa.update(Member)
+    .where(Member.id == _MEMBER)
+    .values(last_visit_at=sa.bindparam("at"))
+    .execution_options(synchronize_session=False)
+)
 _VISITS_SINCE = sa.select(sa.func.count()).where(
     Visit.member_id == _MEMBER, Visit.checked_in_at >= sa.bindparam("since")
 )
@@ -33,6 +39,11 @@ def open_visit(session: Session, member_id: str) -> OpenVisit | None:
 
 def last_checkout(session: Session, member_id: str) -> datetime | None:
     return session.scalar(_LAST_CHECKOUT, {"member_id": uuid.UUID(member_id)})
+
+
+def note_visit_began(session: Session, member_id: str, at: datetime) -> None:
+    """The member's latest visit began `at` (the members list sorts by it)."""
+    session.execute(_LAST_VISIT, {"member_id": uuid.UUID(member_id), "at": at})
 
 
 def visits_since(session: Session, member_id: str, since: datetime) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gym_live.components.forms import search_input
 from gym_live.states.desk import DeskState
 from gym_live.states.live import LiveState
 
@@ -38,16 +39,11 @@ def _match_row(row: rx.Var) -> rx.Component:
 def manual_check_in() -> rx.Component:
     return rx.card(
         rx.heading("Check a member in", size="3", margin_bottom="8px"),
-        rx.debounce_input(
-            rx.input(
-                rx.input.slot(rx.icon("search", size=16)),
-                placeholder="Name or card number",
-                value=DeskState.query,
-                on_change=DeskState.search,
-                max_length=200,
-                id="member-search",
-            ),
-            debounce_timeout=250,
+        search_input(
+            DeskState.query,
+            DeskState.search,
+            placeholder="Name, card number, email or phone",
+            id="member-search",
         ),
         rx.vstack(
             rx.foreach(DeskState.matches, _match_row),

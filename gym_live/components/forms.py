@@ -50,3 +50,21 @@ def form_error(error: rx.Var) -> rx.Component:
     return rx.cond(
         error != "", rx.callout(error, icon="triangle-alert", color_scheme="red", id="form-error")
     )
+
+
+def search_input(
+    value: rx.Var, on_change: rx.EventHandler, *, placeholder: str, id: str, **props: object
+) -> rx.Component:
+    """Search as you type: the server hears the text once typing pauses for 250 ms."""
+    return rx.debounce_input(
+        rx.input(
+            rx.input.slot(rx.icon("search", size=16)),
+            placeholder=placeholder,
+            value=value,
+            on_change=on_change,
+            max_length=200,
+            id=id,
+            **props,
+        ),
+        debounce_timeout=250,
+    )

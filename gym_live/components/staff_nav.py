@@ -12,6 +12,7 @@ from gym_live.states.auth import AuthState
 # (path, label, icon, admins only)
 PAGES = (
     (routes.DASHBOARD, "Dashboard", "activity", False),
+    (routes.MEMBERS, "Members", "contact", False),
     (routes.STAFF, "Staff", "users", True),
     (routes.KIOSKS, "Kiosks", "tablet-smartphone", True),
     (routes.LOCATIONS, "Locations", "map-pin", True),

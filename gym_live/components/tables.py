@@ -8,12 +8,24 @@ import reflex as rx
 
 
 def admin_table(
-    titles: Sequence[str], rows: rx.Var, row: Callable[[rx.Var], rx.Component], *, id: str
+    titles: Sequence[str | rx.Component],
+    rows: rx.Var,
+    row: Callable[[rx.Var], rx.Component],
+    *,
+    id: str,
 ) -> rx.Component:
+    """A title is text, or a column header cell of its own (one that sorts, say)."""
     return rx.card(
         rx.table.root(
             rx.table.header(
-                rx.table.row(*[rx.table.column_header_cell(title) for title in titles])
+                rx.table.row(
+                    *[
+                        title
+                        if isinstance(title, rx.Component)
+                        else rx.table.column_header_cell(title)
+                        for title in titles
+                    ]
+                )
             ),
             rx.table.body(rx.foreach(rows, row)),
             width="100%",
@@ -30,3 +42,9 @@ def moment_or(at: rx.Var, missing: str) -> rx.Component:
         rx.moment(at, format="D MMM YYYY, HH:mm"),
         rx.text(missing, color_scheme="gray"),
     )
+
+
+def long_text(text: rx.Var, **props: object) -> rx.Component:
+    """Text that may be long without spaces (a 120-letter name): it wraps inside its cell
+    instead of widening the table, and the whole of it shows on hover."""
+    return rx.text(text, title=text, class_name="gl-long-text", **props)

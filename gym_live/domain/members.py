@@ -17,6 +17,24 @@ MIN_CODE_LENGTH = 4
 # What a denied-attempt record keeps of an invalid code: enough to recognise it, never a payload.
 STORED_CODE_LENGTH = 40
 _CODE_PATTERN = re.compile(r"[A-Z0-9-]+")
+NAME_LENGTH = 120
+# A name's search key can be longer than the name ("ß" is "ss"); this bounds it.
+SEARCH_KEY_LENGTH = 3 * NAME_LENGTH
+EMAIL_LENGTH = 254
+_EMAIL_LOCAL = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-][a-z0-9.!#$%&'*+/=?^_`{|}~-]{0,63}")
+_DOMAIN_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+PHONE_LENGTH = 40
+PHONE_DIGITS = range(6, 16)  # E.164 numbers have at most 15
+_PHONE = re.compile(r"\+?[0-9 ()./-]+")
+# The member form's fields an error can be about.
+NAME, CODE, EMAIL, PHONE, VALID_UNTIL, PIN = (
+    "full_name",
+    "code",
+    "email",
+    "phone",
+    "valid_until",
+    "pin",
+)
 
 
 class MemberStatus(StrEnum):
@@ -67,7 +85,65 @@ def printable_code(raw: str) -> str:
 
 def validate_full_name(raw: str) -> str:
     """Return a trimmed member name, or raise InvalidInput with the reason."""
-    return tidy_name(raw, what="A member name", max_length=120, missing="A member needs a name.")
+    return tidy_name(
+        raw,
+        what="A member name",
+        max_length=NAME_LENGTH,
+        missing="A member needs a name.",
+        field=NAME,
+    )
+
+
+def search_key(text: str) -> str:
+    """What a name is found by: without case or accents, so "jose" finds "José" and "Ölmez"
+    sorts with the O's, on SQLite as on PostgreSQL."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def normalize_email(raw: str) -> str | None:
+    """An email address in lower case, or None when none was typed; InvalidInput otherwise."""
+    email = raw.strip().lower()
+    if not email:
+        return None
+    if len(email) > EMAIL_LENGTH:
+        raise InvalidInput(f"An email address has at most {EMAIL_LENGTH} characters.", field=EMAIL)
+    local, at, domain = email.rpartition("@")
+    dots_ok = ".." not in local and not local.endswith(".")
+    if not (at and _EMAIL_LOCAL.fullmatch(local) and dots_ok and _is_domain(domain)):
+        raise InvalidInput("That is not an email address (like name@example.com).", field=EMAIL)
+    return email
+
+
+def _is_domain(domain: str) -> bool:
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")  # müller.de is xn--mller-kva.de
+    except UnicodeError:
+        return False
+    labels = ascii_domain.split(".")
+    return len(labels) > 1 and all(_DOMAIN_LABEL.fullmatch(label) for label in labels)
+
+
+def normalize_phone(raw: str) -> str | None:
+    """A phone number as digits, with a leading + when international (00 becomes +), or
+    None when none was typed; InvalidInput otherwise."""
+    typed = raw.strip()
+    if not typed:
+        return None
+    if len(typed) > PHONE_LENGTH or not _PHONE.fullmatch(typed):
+        raise InvalidInput(
+            "A phone number uses digits, spaces and + - ( ) only (like +49 30 1234567).",
+            field=PHONE,
+        )
+    digits = "".join(ch for ch in typed if ch.isdigit())
+    international = typed.startswith("+") or digits.startswith("00")
+    digits = digits[2:] if digits.startswith("00") else digits
+    if len(digits) not in PHONE_DIGITS:
+        raise InvalidInput(
+            f"A phone number has {PHONE_DIGITS.start} to {PHONE_DIGITS.stop - 1} digits.",
+            field=PHONE,
+        )
+    return "+" * international + digits
 
 
 # Shorter than any card number, so a card scanned at a PIN prompt is never taken for a PIN.

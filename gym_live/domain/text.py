@@ -1,10 +1,16 @@
-"""Names people type: spaces tidied, bounded, no control characters."""
+"""Names people type: spaces tidied, bounded, shown exactly as they were typed."""
 
 from __future__ import annotations
 
 import unicodedata
 
 from gym_live.domain.errors import InvalidInput
+
+# Format characters that join letters, as Persian, the Indic scripts and emoji need. Every
+# other one (U+200B zero width space, U+202E and U+2066 direction changes, U+FEFF, soft
+# hyphens), and private-use characters, make a name display differently from what was
+# typed, or hide text in it.
+_JOINERS = frozenset("\u200c\u200d")
 
 
 def tidy_name(
@@ -19,4 +25,12 @@ def tidy_name(
         raise InvalidInput(f"{what} has at most {max_length} characters.", field=field)
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         raise InvalidInput(f"{what} cannot contain control characters.", field=field)
+    if any(_hidden(ch) for ch in name):
+        raise InvalidInput(
+            f"{what} cannot contain invisible or direction-changing characters.", field=field
+        )
     return name
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cf", "Co") and ch not in _JOINERS

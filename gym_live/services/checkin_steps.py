@@ -96,6 +96,7 @@ def _open(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinR
     txn.session.add(row)
     txn.session.flush()  # the partial unique index speaks here if another scan won the race
     assert row.id is not None
+    visit_queries.note_visit_began(txn.session, member.id, txn.now)
     txn.events.append(_event(txn, EventKind.CHECK_IN, member, visit_id=row.id))
     return CheckinResult(
         Action.CHECK_IN,

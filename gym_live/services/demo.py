@@ -61,12 +61,13 @@ def demo_code(index: int) -> str:
 
 
 def demo_status(index: int, today: date) -> tuple[MemberStatus, date]:
-    """Every 10th member is frozen, every 10th+1 cancelled, every 10th+2 expired."""
+    """Every 10th member is frozen, every 10th+1 cancelled, every 10th+2 expired, and every
+    10th+5 ends within two weeks (the members list's "expiring" filter)."""
     status = {0: MemberStatus.FROZEN, 1: MemberStatus.CANCELLED}.get(
         index % 10, MemberStatus.ACTIVE
     )
-    expired = index % 10 == 2
-    return status, today - timedelta(days=3) if expired else today + timedelta(days=365)
+    days = {2: -3, 5: 9}.get(index % 10, 365)
+    return status, today + timedelta(days=days)
 
 
 def seed_demo(*, members: int = 40, deps: Deps) -> dict[str, int]:
@@ -108,7 +109,8 @@ def seed_demo(*, members: int = 40, deps: Deps) -> dict[str, int]:
 def _todays_visits(
     members: list[Member], location_id: int | None, day_start: datetime, now: datetime
 ) -> list[Visit]:
-    """Active members: eight finished a workout earlier today, six are training now."""
+    """Active members: eight finished a workout earlier today, six are training now (each
+    member's last visit is set to theirs)."""
     active = [m for i, m in enumerate(members) if i % 10 >= 3][:14]
     elapsed = now - day_start
     visits = []
@@ -119,6 +121,7 @@ def _todays_visits(
         else:  # arrived within the last hour and a half
             arrived = max(day_start, now - timedelta(minutes=15 * (n - 7)))
             left = None
+        member.last_visit_at = arrived
         visits.append(
             Visit(
                 member_id=member.id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from zoneinfo import ZoneInfo
 
 import reflex as rx
 
@@ -37,7 +36,7 @@ class AuditState(rx.State):
         fields = {name: str(form.get(name, "")) for name in FIELDS}
         fields = {name: "" if value == ANY else value for name, value in fields.items()}
         try:
-            self._filter = parse_filter(**fields, zone=ZoneInfo(app_deps().settings.timezone))
+            self._filter = parse_filter(**fields, zone=app_deps().settings.zone)
         except GymLiveError as exc:
             self.errors = field_errors(exc, FIELDS)
             return

@@ -9,6 +9,7 @@ import reflex as rx
 
 from gym_live.domain.checkin import Action, CheckinResult, Source
 from gym_live.domain.errors import GymLiveError
+from gym_live.domain.member_list import MAX_SEARCH_LENGTH
 from gym_live.live.hub import get_hub
 from gym_live.presentation import stay_text
 from gym_live.services import checkin, members
@@ -41,7 +42,7 @@ class DeskState(rx.State):
     @rx.event
     def filter_inside(self, text: str) -> None:
         """Narrows the who-is-inside table; matching happens in the browser."""
-        self.inside_filter = " ".join(text.split()).lower()[: members.MAX_SEARCH_LENGTH]
+        self.inside_filter = " ".join(text.split()).lower()[:MAX_SEARCH_LENGTH]
 
     @rx.event
     async def check_in(self, code: str, name: str):  # noqa: ANN201

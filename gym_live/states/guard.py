@@ -43,6 +43,7 @@ from gym_live.states.auth import AuthState
 from gym_live.states.desk import DeskState
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
+from gym_live.states.members import MembersState
 
 logger = logging.getLogger(__name__)
 # A session is looked up again after this long (a revoked one is refused within it).
@@ -73,11 +74,20 @@ OWN_ACCOUNT = frozenset(
     handler_names(AuthState, "sign_out", "open_password_page", "change_password")
 )
 # Any signed-in staff member may call these; every other guarded handler is an admin's.
-FRONT_DESK = frozenset(event_handlers(LiveState) | event_handlers(DeskState) | OWN_ACCOUNT)
+FRONT_DESK = frozenset(
+    event_handlers(LiveState)
+    | event_handlers(DeskState)
+    | event_handlers(MembersState)
+    | OWN_ACCOUNT
+)
 # Handlers that share a per-session budget: (names, how many per WINDOW_SECONDS, what to say).
 RATE_LIMITS = (
     (frozenset(handler_names(DeskState, "check_in", "check_out")), ACTIONS_PER_WINDOW, TOO_FAST),
-    (frozenset(handler_names(DeskState, "search")), SEARCHES_PER_WINDOW, TOO_MANY_SEARCHES),
+    (
+        frozenset(handler_names(DeskState, "search") | handler_names(MembersState, "search")),
+        SEARCHES_PER_WINDOW,
+        TOO_MANY_SEARCHES,
+    ),
 )
 
 

@@ -23,3 +23,40 @@ def test_empty_database_upgrades_to_head_matching_the_models(empty_database_url:
         assert indexes["uq_visit_open_member"]["unique"]
         context = MigrationContext.configure(conn, opts={"render_as_batch": True})
         assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_existing_members_get_their_search_key_and_last_visit(empty_database_url: str) -> None:
+    upgrade_to_head(empty_database_url, revision="0006")
+    engine = sa.create_engine(empty_database_url, poolclass=sa.NullPool)
+    first, second = "0" * 31 + "1", "0" * 31 + "2"  # uuids, as both databases read them
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO location (name, capacity, timezone) VALUES ('A', 9, 'U')")
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO member (id, member_code, full_name, status, created_at) "
+                "VALUES (:id, :code, :name, 'active', '2026-01-01')"
+            ),
+            [
+                {"id": first, "code": "1001", "name": "José Ölmez"},
+                {"id": second, "code": "1002", "name": "Never Came"},
+            ],
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO visit (member_id, location_id, checked_in_at, checked_out_at, "
+                "checkout_reason, source) VALUES (:id, 1, :began, :began, 'member', 'kiosk')"
+            ),
+            [
+                {"id": first, "began": f"{day} 10:00:00"}
+                for day in ("2026-02-01", "2026-03-05", "2026-02-20")
+            ],
+        )
+    upgrade_to_head(empty_database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT search_key, last_visit_at FROM member ORDER BY member_code")
+        ).all()
+    assert [key for key, _ in rows] == ["jose olmez", "never came"]
+    assert str(rows[0][1]).startswith("2026-03-05 10:00:00") and rows[1][1] is None

@@ -1,0 +1,106 @@
+"""The members list on real databases: search by any contact detail, filters, order, pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from gym_live.domain.checkin import Source
+from gym_live.domain.errors import Conflict, InvalidInput
+from gym_live.domain.member_list import MEMBERS_PAGE_SIZE, MemberFilter, MemberSort, Validity
+from gym_live.domain.members import CODE, MemberStatus
+from gym_live.services import checkin, members
+from gym_live.services.deps import Deps
+from tests.helpers.builders import gym, member
+from tests.helpers.fakes import FakeClock
+
+
+@pytest.fixture
+def club(deps: Deps, clock: FakeClock) -> Deps:
+    today = clock.now.date()
+    gym(deps)
+    member(
+        deps,
+        "10000001",
+        "Anna Schmidt",
+        valid_until=today + timedelta(days=30),
+        email=" Anna.Schmidt@Example.com",
+        phone="+49 30 1234567",
+    )
+    member(deps, "10000002", "José Ölmez", valid_until=today + timedelta(days=5))
+    member(deps, "10000003", "Fred Frozen", status="frozen", valid_until=today - timedelta(days=10))
+    member(deps, "10000004", "Zoe Never")
+    member(deps, "10000005", "Ben Okafor", status="cancelled", valid_until=today - timedelta(1))
+    checkin.scan("10000002", source=Source.KIOSK, deps=deps)  # José came and went
+    clock.advance(minutes=90)
+    checkin.scan("10000002", source=Source.KIOSK, deps=deps)
+    clock.advance(minutes=5)
+    checkin.scan("10000001", source=Source.KIOSK, deps=deps)  # Anna is inside
+    return deps
+
+
+def names(deps: Deps, **wanted: object) -> list[str]:
+    page = members.find_members(MemberFilter(**wanted), deps=deps)  # type: ignore[arg-type]
+    return [listing.full_name for listing in page.members]
+
+
+def test_a_search_finds_members_by_name_card_email_or_phone(club: Deps) -> None:
+    assert names(club, text="jose") == names(club, text="ÖLMEZ") == ["José Ölmez"]
+    assert names(club, text="schmidt@example") == ["Anna Schmidt"]  # stored lower case
+    assert names(club, text="30 1234") == ["Anna Schmidt"]  # phone digits, however spaced
+    assert len(names(club, text="1000000")) == 5  # card numbers from their start
+    assert names(club, text="100%") == names(club, text="_") == []  # literal, not patterns
+    assert names(club, text="' OR 1=1 --") == []
+
+
+def test_filters_narrow_the_list(club: Deps) -> None:
+    assert names(club, status=MemberStatus.FROZEN) == ["Fred Frozen"]
+    assert names(club, validity=Validity.EXPIRING) == ["José Ölmez"]
+    assert names(club, validity=Validity.EXPIRED) == ["Ben Okafor", "Fred Frozen"]
+    assert names(club, inside_only=True) == ["Anna Schmidt"]
+    assert names(club, inside_only=True, status=MemberStatus.FROZEN) == []
+
+
+def test_the_list_sorts_by_name_end_date_or_last_visit_undated_last(
+    club: Deps, clock: FakeClock
+) -> None:
+    assert names(club) == ["Anna Schmidt", "Ben Okafor", "Fred Frozen", "José Ölmez", "Zoe Never"]
+    assert names(club, descending=True)[0] == "Zoe Never"
+    by_end = names(club, sort=MemberSort.VALID_UNTIL)
+    assert by_end == ["Fred Frozen", "Ben Okafor", "José Ölmez", "Anna Schmidt", "Zoe Never"]
+    assert names(club, sort=MemberSort.VALID_UNTIL, descending=True)[:2] == [
+        "Anna Schmidt",
+        "José Ölmez",
+    ]
+    latest = names(club, sort=MemberSort.LAST_VISIT, descending=True)
+    assert latest[:2] == ["Anna Schmidt", "José Ölmez"]  # then the three who never came
+    assert names(club, sort=MemberSort.LAST_VISIT)[:2] == ["José Ölmez", "Anna Schmidt"]
+    [anna] = members.find_members(MemberFilter(text="anna"), deps=club).members
+    assert anna.inside and anna.last_visit_at == clock.now  # written by the check-in
+    assert (anna.email, anna.phone) == ("anna.schmidt@example.com", "+49301234567")
+
+
+def test_the_list_comes_a_page_at_a_time_with_the_total(club: Deps) -> None:
+    for i in range(MEMBERS_PAGE_SIZE + 5):
+        member(club, f"2000{i:04d}", f"Bulk {i:02d}")
+    first = members.find_members(MemberFilter(), deps=club)
+    last = members.find_members(MemberFilter(page=2), deps=club)
+    assert (first.total, first.pages, len(first.members)) == (35, 2, MEMBERS_PAGE_SIZE)
+    assert len(last.members) == 10
+    codes = {m.code for m in first.members} | {m.code for m in last.members}
+    assert len(codes) == 35  # every member once, none on both pages
+    assert members.find_members(MemberFilter(page=9), deps=club).members == []
+
+
+def test_a_new_member_s_contact_details_are_checked_and_a_taken_code_named(club: Deps) -> None:
+    with pytest.raises(InvalidInput, match="not an email address"):
+        members.add_member("Evelyn Quist", email="eve@", deps=club)
+    with pytest.raises(InvalidInput, match="6 to 15 digits"):
+        members.add_member("Evelyn Quist", phone="123", deps=club)
+    with pytest.raises(InvalidInput, match="direction-changing"):
+        members.add_member("Quist\u202etsiuQ", deps=club)
+    with pytest.raises(Conflict, match="already taken") as taken:
+        members.add_member("Evelyn Quist", code="10000001", deps=club)
+    assert taken.value.field == CODE
+    assert names(club, text="quist") == []  # nothing was saved
