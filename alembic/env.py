@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 import gym_live.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from gym_live.adapters.db import get_engine
+from gym_live.adapters.member_search import include_name
 from gym_live.settings import get_settings
 
 config = context.config
@@ -33,7 +34,10 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     with get_engine(_url()).connect() as connection:
         context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_name=include_name,  # the member search indexes are made in SQL
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -31,6 +31,7 @@ from devtools.servers import (
 )
 from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.db import build_engine
+from gym_live.domain.members import search_text
 from gym_live.models import Location, Member, Visit
 from gym_live.services import sessions, staff
 from gym_live.services.deps import Deps
@@ -116,6 +117,9 @@ def seed_chain(database_url: str, *, members: int = MEMBERS) -> dict[str, int]:
                             "member_code": member_code(i),
                             "full_name": f"Bench Member {i:05d}",
                             "search_key": f"bench member {i:05d}",
+                            "search_text": search_text(
+                                f"Bench Member {i:05d}", member_code(i), None, None
+                            ),
                             "status": "active",
                             "valid_until": valid_until,
                             "created_at": now,

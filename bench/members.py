@@ -22,7 +22,7 @@ from devtools.servers import postgres_server
 from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.db import build_engine, get_engine
 from gym_live.domain.member_list import MemberFilter, MemberSort, Validity
-from gym_live.domain.members import MemberStatus, search_key
+from gym_live.domain.members import MemberStatus, search_key, search_text
 from gym_live.models import Location, Member, Visit
 from gym_live.services.deps import Deps
 from gym_live.services.members import find_members
@@ -89,7 +89,7 @@ SEARCHES: dict[str, MemberFilter] = {
     "accent-free 'ozturk'": MemberFilter(text="ozturk"),
     "a rare name 'yusuf yamamoto'": MemberFilter(text="yusuf yamamoto"),
     "card number prefix": MemberFilter(text="3001"),
-    "email part": MemberFilter(text="mueller12"),
+    "email part": MemberFilter(text="muller12"),
     "phone digits": MemberFilter(text="170 555 12"),
     "no match": MemberFilter(text="zzzz"),
     "expiring within 14 days": MemberFilter(validity=Validity.EXPIRING),
@@ -197,13 +197,17 @@ def _member(i: int, today: date, now: datetime) -> dict[str, Any]:
     first, last = FIRST[i % len(FIRST)], LAST[(i // len(FIRST)) % len(LAST)]
     name = f"{first} {last}" if i % 3 else f"{first} {last}-{LAST[i % len(LAST)]}"
     status = "frozen" if i % 50 == 7 else "cancelled" if i % 80 == 3 else "active"
+    code = str(30_000_000 + i)
+    email = f"{search_key(last).replace(' ', '')}{i}@example.com"
+    phone = f"+49170555{i:05d}" if i % 4 else None
     return {
         "id": uuid.UUID(int=i + 1),
-        "member_code": str(30_000_000 + i),
+        "member_code": code,
         "full_name": name,
         "search_key": search_key(name),
-        "email": f"{search_key(last).replace(' ', '')}{i}@example.com".replace("ü", "ue"),
-        "phone": f"+49170555{i:05d}" if i % 4 else None,
+        "search_text": search_text(name, code, email, phone),
+        "email": email,
+        "phone": phone,
         "status": status,
         "valid_until": today + timedelta(days=(i * 37) % 1460 - 730),
         "created_at": now,

@@ -16,9 +16,11 @@ from gym_live.domain.members import (
     MAX_CODE_LENGTH,
     NAME_LENGTH,
     SEARCH_KEY_LENGTH,
+    SEARCH_TEXT_LENGTH,
     STORED_CODE_LENGTH,
     MemberStatus,
     search_key,
+    search_text,
 )
 from gym_live.domain.staff import DISPLAY_NAME_LENGTH, USERNAME_LENGTHS, Role, SignInOutcome
 
@@ -83,10 +85,16 @@ class Member(SQLModel, table=True):
     pin_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(255)))
     created_at: datetime = Field(sa_column=_utc_column())
     # What the members list finds and sorts a name by (see domain.members.search_key),
-    # kept in step with the name on every insert and update by _keep_search_key.
+    # kept in step with the name on every insert and update by _keep_search_columns.
     search_key: str = Field(
         default="",
         sa_column=sa.Column(sa.String(SEARCH_KEY_LENGTH), nullable=False, server_default=""),
+    )
+    # Everything the member is found by (see domain.members.search_text), kept in step the
+    # same way; adapters.member_search indexes it.
+    search_text: str = Field(
+        default="",
+        sa_column=sa.Column(sa.String(SEARCH_TEXT_LENGTH), nullable=False, server_default=""),
     )
     # When the member's latest visit began, written by the check-in (the list sorts by it).
     last_visit_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
@@ -94,6 +102,7 @@ class Member(SQLModel, table=True):
     __table_args__ = (
         _choices("status", MemberStatus),
         sa.Index("ix_member_search_key", "search_key"),
+        sa.Index("ix_member_status_name", "status", "search_key"),  # a status, by name
         sa.Index("ix_member_valid_until", "valid_until"),
         sa.Index("ix_member_last_visit", "last_visit_at"),
     )
@@ -101,9 +110,19 @@ class Member(SQLModel, table=True):
 
 @sa.event.listens_for(Member, "before_insert")
 @sa.event.listens_for(Member, "before_update")
-def _keep_search_key(_mapper: object, _connection: object, member: Member) -> None:
-    if not member.search_key or sa.inspect(member).attrs.full_name.history.has_changes():
-        member.search_key = search_key(member.full_name)
+def _keep_search_columns(_mapper: object, _connection: object, member: Member) -> None:
+    attrs = sa.inspect(member).attrs
+    if member.search_text and not any(
+        getattr(attrs, name).history.has_changes() for name in _FOUND_BY
+    ):
+        return  # a check-in or a status change: nothing to find the member by changed
+    member.search_key = search_key(member.full_name)
+    member.search_text = search_text(
+        member.full_name, member.member_code, member.email, member.phone
+    )
+
+
+_FOUND_BY = ("full_name", "member_code", "email", "phone")
 
 
 class Visit(SQLModel, table=True):

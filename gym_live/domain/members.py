@@ -25,6 +25,10 @@ _EMAIL_LOCAL = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-][a-z0-9.!#$%&'*+/=?^_`{|}
 _DOMAIN_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 PHONE_LENGTH = 40
 PHONE_DIGITS = range(6, 16)  # E.164 numbers have at most 15
+# Fewer digits than this match too many phone numbers to be worth looking for.
+MIN_PHONE_SEARCH_DIGITS = 3
+# Name, card, email and phone keys, one line each: 360 + 32 + at most 3 x 254 + 40 + 3.
+SEARCH_TEXT_LENGTH = 1200
 _PHONE = re.compile(r"\+?[0-9 ()./-]+")
 # The member form's fields an error can be about.
 NAME, CODE, EMAIL, PHONE, VALID_UNTIL, PIN = (
@@ -99,6 +103,22 @@ def search_key(text: str) -> str:
     sorts with the O's, on SQLite as on PostgreSQL."""
     decomposed = unicodedata.normalize("NFKD", " ".join(text.split()))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def search_text(full_name: str, code: str, email: str | None, phone: str | None) -> str:
+    """Everything a member is found by, one line each (no search can span two): name and
+    email by their search keys, the card number, the phone's digits."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    return "\n".join((search_key(full_name), code.casefold(), search_key(email or ""), digits))
+
+
+def search_terms(text: str) -> tuple[str, ...]:
+    """What typed search text looks for in search_text: its search key, and, when it is
+    written like a phone number, its digits (so "030 123" finds 030123...)."""
+    key = search_key(text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    like_a_phone = _PHONE.fullmatch(text.strip()) and len(digits) >= MIN_PHONE_SEARCH_DIGITS
+    return (key, digits) if like_a_phone and digits != key else (key,)
 
 
 def normalize_email(raw: str) -> str | None:

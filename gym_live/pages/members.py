@@ -13,6 +13,7 @@ from gym_live.components.layout import staff_page
 from gym_live.components.tables import admin_table, long_text
 from gym_live.domain.member_list import MemberSort
 from gym_live.pages import routes
+from gym_live.services.members import COUNTED_UP_TO
 from gym_live.states.members import ANY, MembersState
 
 STATUS_COLORS = {"active": "grass", "frozen": "blue", "cancelled": "gray"}
@@ -210,11 +211,17 @@ def pager() -> rx.Component:
         rx.text(
             "Page ",
             MembersState.page,
-            " of ",
-            MembersState.pages,
-            " · ",
-            MembersState.total,
-            rx.cond(MembersState.total == 1, " member", " members"),
+            rx.cond(
+                MembersState.counted_all,
+                rx.fragment(
+                    " of ",
+                    MembersState.pages,
+                    " · ",
+                    MembersState.total,
+                    rx.cond(MembersState.total == 1, " member", " members"),
+                ),
+                f" · more than {COUNTED_UP_TO:,} members: search to narrow them",
+            ),
             size="2",
             id="members-count",
         ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,6 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from gym_live.adapters import member_search
 from gym_live.adapters.cards import render_card
 from gym_live.adapters.db import read_session, write_session
 from gym_live.adapters.hashing import hash_secret
@@ -27,7 +27,7 @@ from gym_live.domain.members import (
     normalize_code,
     normalize_email,
     normalize_phone,
-    search_key,
+    search_terms,
     validate_full_name,
     validate_pin,
 )
@@ -35,9 +35,10 @@ from gym_live.models import Location, Member, Visit
 from gym_live.services.deps import Deps
 
 GENERATED_CODE_DIGITS = 8
-# Fewer digits than this match too many phone numbers to be worth looking for.
-MIN_PHONE_SEARCH_DIGITS = 3
-_LIKE_SPECIAL = re.compile(r"[\\%_]")
+COUNTED_UP_TO = 1_000
+# More matches than this, and a page is found sooner in the list's order than by the index
+# (measured at 50,000 members: bench/README.md, "members").
+MANY_MATCHES = 200
 
 
 def add_member(
@@ -113,8 +114,9 @@ def _free_code(session: Session) -> str:
     raise Conflict("Could not find a free member code; try again.")
 
 
-def search_members(text: str, *, deps: Deps, limit: int = 8) -> list[MemberSnapshot]:
-    """The desk's quick search: members whose card number, name, email or phone match.
+def search_members(text: str, *, deps: Deps, limit: int = 8) -> list[MemberListing]:
+    """The desk's quick search: the first members of the list whose name, card number,
+    email or phone match.
 
     Raises:
         InvalidInput: text longer than a name or with control characters.
@@ -122,14 +124,7 @@ def search_members(text: str, *, deps: Deps, limit: int = 8) -> list[MemberSnaps
     cleaned = clean_search(text)
     if not cleaned:
         return []
-    query = (
-        select(Member)
-        .where(_matching(cleaned))
-        .order_by(Member.search_key, Member.member_code)
-        .limit(limit)
-    )
-    with read_session(deps.engine) as session:
-        return [to_snapshot(row) for row in session.exec(query)]
+    return find_members(MemberFilter(text=cleaned), deps=deps).members[:limit]
 
 
 @dataclass(frozen=True)
@@ -148,9 +143,15 @@ class MemberListing:
 
 @dataclass(frozen=True)
 class MemberPage:
+    """A page of the list; `total` is exact up to COUNTED_UP_TO, else COUNTED_UP_TO + 1."""
+
     members: list[MemberListing]
     page: int
     total: int
+
+    @property
+    def counted_all(self) -> bool:
+        return self.total <= COUNTED_UP_TO
 
     @property
     def pages(self) -> int:
@@ -158,26 +159,40 @@ class MemberPage:
 
 
 def find_members(wanted: MemberFilter, *, deps: Deps) -> MemberPage:
-    """One page of the members list, and how many members match in all."""
+    """One page of the members list, and how many members match in all.
+
+    The count comes first and tells how to find the page: among many matches by walking
+    the list's order (a page comes soon), among few from the search index.
+    """
     today = deps.clock().astimezone(deps.settings.zone).date()
-    conditions = _conditions(wanted, today)
+    terms, dialect = search_terms(wanted.text), deps.engine.dialect.name
+    counted = _conditions(wanted, today, member_search.counting(terms, dialect))
+    # Counted up to COUNTED_UP_TO + 1: past that, "more than 1,000" says enough, and a
+    # broad search stops counting early.
+    matching = sa.select(Member.id).where(*counted).limit(COUNTED_UP_TO + 1).subquery()
     inside = sa.exists().where(Visit.member_id == Member.id, Visit.checked_out_at.is_(None))
-    page = (
-        sa.select(Member, inside.label("inside"))
-        .where(*conditions)
-        .order_by(*_order(wanted))
-        .limit(MEMBERS_PAGE_SIZE)
-        .offset((wanted.page - 1) * MEMBERS_PAGE_SIZE)
-    )
-    counted = sa.select(sa.func.count()).select_from(Member).where(*conditions)
     with read_session(deps.engine) as session:
-        total = session.scalar(counted) or 0
+        total = session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0
+        many = total > MANY_MATCHES
+        if many:
+            member_search.walk_the_order(session)
+        found = member_search.finding(terms, dialect, many=many)
+        page = (
+            sa.select(Member, inside.label("inside"))
+            .where(*_conditions(wanted, today, found))
+            .order_by(*_order(wanted))
+            .limit(MEMBERS_PAGE_SIZE)
+            .offset((wanted.page - 1) * MEMBERS_PAGE_SIZE)
+        )
         rows = session.execute(page).all()
     return MemberPage([_listing(row, bool(is_in)) for row, is_in in rows], wanted.page, total)
 
 
-def _conditions(wanted: MemberFilter, today: date) -> list[sa.ColumnElement[bool]]:
-    conditions = [_matching(wanted.text)] if wanted.text else []
+def _conditions(
+    wanted: MemberFilter, today: date, found: sa.ColumnElement[bool]
+) -> list[sa.ColumnElement[bool]]:
+    """The filter's conditions; `found` is how its text is looked for (if it has any)."""
+    conditions = [found] if wanted.text else []
     if wanted.status is not None:
         conditions.append(Member.status == wanted.status.value)
     first, last = wanted.expiry_bounds(today)
@@ -202,26 +217,6 @@ def _order(wanted: MemberFilter) -> list[sa.ColumnElement[object]]:
     if wanted.sort is not MemberSort.NAME:  # (NULLS LAST on a name would stop index use)
         ordered = ordered.nulls_last()
     return [ordered, Member.search_key, Member.member_code]
-
-
-def _matching(text: str) -> sa.ColumnElement[bool]:
-    """Card number from its start; name (without case or accents), email or phone digits
-    anywhere in them."""
-    code = text.upper()
-    anywhere = [
-        _contains(Member.search_key, search_key(text)),
-        _contains(Member.email, text.lower()),
-    ]
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= MIN_PHONE_SEARCH_DIGITS:
-        anywhere.append(_contains(Member.phone, digits))
-    return sa.or_(
-        sa.and_(Member.member_code >= code, Member.member_code < code + "\uffff"), *anywhere
-    )
-
-
-def _contains(column: sa.ColumnElement[str | None], text: str) -> sa.ColumnElement[bool]:
-    return column.like("%" + _LIKE_SPECIAL.sub(r"\\\g<0>", text) + "%", escape="\\")
 
 
 def _listing(member: Member, inside: bool) -> MemberListing:

@@ -19,6 +19,7 @@ ANY = "any"  # the choice of every status or any validity (a select needs a valu
 class MembersState(rx.State):
     rows: list[dict[str, str]] = []
     total: int = 0
+    counted_all: bool = True  # else more than COUNTED_UP_TO match
     page: int = 1
     pages: int = 1
     text: str = ""
@@ -97,4 +98,5 @@ class MembersState(rx.State):
             return
         today = deps.clock().astimezone(deps.settings.zone).date()
         self.rows = [member_line(member, today) for member in found.members]
-        self.total, self.pages, self.error, self.loaded = found.total, found.pages, "", True
+        self.total, self.counted_all, self.pages = found.total, found.counted_all, found.pages
+        self.error, self.loaded = "", True

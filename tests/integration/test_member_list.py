@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlmodel import Session, select
 
 from gym_live.domain.checkin import Source
 from gym_live.domain.errors import Conflict, InvalidInput
 from gym_live.domain.member_list import MEMBERS_PAGE_SIZE, MemberFilter, MemberSort, Validity
 from gym_live.domain.members import CODE, MemberStatus
+from gym_live.models import Member
 from gym_live.services import checkin, members
 from gym_live.services.deps import Deps
 from tests.helpers.builders import gym, member
@@ -49,7 +51,8 @@ def test_a_search_finds_members_by_name_card_email_or_phone(club: Deps) -> None:
     assert names(club, text="jose") == names(club, text="ÖLMEZ") == ["José Ölmez"]
     assert names(club, text="schmidt@example") == ["Anna Schmidt"]  # stored lower case
     assert names(club, text="30 1234") == ["Anna Schmidt"]  # phone digits, however spaced
-    assert len(names(club, text="1000000")) == 5  # card numbers from their start
+    assert len(names(club, text="1000000")) == 5  # card numbers
+    assert names(club, text="0000002") == ["José Ölmez"]  # any part of them
     assert names(club, text="100%") == names(club, text="_") == []  # literal, not patterns
     assert names(club, text="' OR 1=1 --") == []
 
@@ -104,3 +107,29 @@ def test_a_new_member_s_contact_details_are_checked_and_a_taken_code_named(club:
         members.add_member("Evelyn Quist", code="10000001", deps=club)
     assert taken.value.field == CODE
     assert names(club, text="quist") == []  # nothing was saved
+
+
+def test_the_search_index_follows_every_change_of_what_a_member_is_found_by(
+    club: Deps, clock: FakeClock
+) -> None:
+    with Session(club.engine) as session:
+        anna = session.exec(select(Member).where(Member.member_code == "10000001")).one()
+        anna.full_name, anna.email = "Anna Quist-Berg", "aqb@example.org"
+        session.add(anna)
+        session.commit()
+    assert names(club, text="quist-berg") == names(club, text="aqb@example") == ["Anna Quist-Berg"]
+    assert names(club, text="schmidt") == []  # the old name and email are gone
+    clock.advance(minutes=60)
+    checkin.scan("10000001", source=Source.KIOSK, deps=club)  # a check-out: no name change
+    assert names(club, text="quist") == ["Anna Quist-Berg"]
+    with Session(club.engine) as session:
+        session.delete(session.exec(select(Member).where(Member.member_code == "10000004")).one())
+        session.commit()
+    assert names(club, text="zoe") == []
+
+
+def test_short_and_odd_search_text_is_looked_for_literally(club: Deps) -> None:
+    assert names(club, text="zo") == ["Zoe Never"]  # shorter than a trigram: a scan
+    assert names(club, text='"') == names(club, text='"anna') == []  # no query syntax
+    assert names(club, text="anna OR ben") == []  # words, not operators
+    assert names(club, text="NEAR(anna ben)") == []

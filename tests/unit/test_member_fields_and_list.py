@@ -22,6 +22,8 @@ from gym_live.domain.members import (
     normalize_email,
     normalize_phone,
     search_key,
+    search_terms,
+    search_text,
     validate_full_name,
 )
 from gym_live.domain.staff import validate_display_name
@@ -53,6 +55,17 @@ def test_search_keys_ignore_case_and_accents() -> None:
     assert search_key("José  ÖLMEZ") == "jose olmez"
     assert search_key("Straße") == "strasse"
     assert search_key("\uff26\uff55\uff4c\uff4c") == "full"  # full-width letters
+
+
+def test_a_member_is_found_by_name_card_email_and_phone_digits_one_line_each() -> None:
+    text = search_text("José Ölmez", "AB-1001", "jose@müller.de", "+49 30 1234567")
+    assert text.split("\n") == ["jose olmez", "ab-1001", "jose@muller.de", "49301234567"]
+    assert search_text("Zoe", "1002", None, None) == "zoe\n1002\n\n"
+    assert search_terms("  ÖLMEZ ") == ("olmez",)
+    assert search_terms("030 123") == ("030 123", "030123")  # as typed, and as digits
+    assert search_terms("1001") == ("1001",)
+    assert search_terms("a1b2c3") == search_terms("A1B2C3") == ("a1b2c3",)  # not a phone
+    assert search_terms("100%") == ("100%",)
 
 
 @pytest.mark.parametrize(
