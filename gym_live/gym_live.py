@@ -17,6 +17,7 @@ from gym_live.pages.kiosks import kiosks_page
 from gym_live.pages.locations import locations_page
 from gym_live.pages.login import login
 from gym_live.pages.members import members_page
+from gym_live.pages.new_member import new_member_page
 from gym_live.pages.password import password_page
 from gym_live.pages.staff import staff
 from gym_live.reflex_compat import only_these_origins, screen_events
@@ -30,6 +31,7 @@ from gym_live.states.kiosk_admin import KioskAdminState
 from gym_live.states.live import LiveState
 from gym_live.states.location_admin import LocationAdminState
 from gym_live.states.members import MembersState
+from gym_live.states.new_member import NewMemberState
 from gym_live.states.staff_admin import StaffAdminState
 from gym_live.tabs import keep_open_tabs_alive
 
@@ -72,6 +74,12 @@ app.add_page(
     route=routes.DASHBOARD,
     title="gym_live · Dashboard",
     on_load=LiveState.open_dashboard,
+)
+app.add_page(
+    new_member_page,
+    route=routes.NEW_MEMBER,
+    title="gym_live · New member",
+    on_load=NewMemberState.open_new_member_page,
 )
 app.add_page(
     members_page,

@@ -65,6 +65,7 @@ AUDIT_KINDS = {
     AuditKind.KIOSK_REVOKED: "Revoked a kiosk",
     AuditKind.LOCATION_ADDED: "Added a location",
     AuditKind.LOCATION_CHANGED: "Changed a location",
+    AuditKind.MEMBER_ADDED: "Enrolled a member",
 }
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"

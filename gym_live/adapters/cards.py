@@ -3,6 +3,7 @@ and QR codes for a page (a kiosk's pairing address)."""
 
 from __future__ import annotations
 
+import base64
 import io
 
 import segno
@@ -32,6 +33,11 @@ def render_card(member: MemberSnapshot, gym_name: str) -> bytes:
     out = io.BytesIO()
     card.save(out, format="PNG", dpi=(300, 300))
     return out.getvalue()
+
+
+def png_data_uri(png: bytes) -> str:
+    """A PNG (a member's card) as a data URI, for an <img> and its download link."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def qr_svg_data_uri(text: str) -> str:

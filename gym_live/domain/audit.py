@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from gym_live.domain.days import optional_day
 from gym_live.domain.errors import InvalidInput
 
 AUDIT_PAGE_SIZE = 50
@@ -35,6 +36,7 @@ class AuditKind(StrEnum):
     KIOSK_REVOKED = "kiosk_revoked"
     LOCATION_ADDED = "location_added"
     LOCATION_CHANGED = "location_changed"
+    MEMBER_ADDED = "member_added"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).
@@ -76,7 +78,7 @@ def parse_filter(*, person: str, kind: str, since: str, until: str, zone: ZoneIn
         chosen = AuditKind(kind) if kind else None
     except ValueError:
         raise InvalidInput("Choose a kind from the list.", field=KIND) from None
-    first, last = _day(since, SINCE), _day(until, UNTIL)
+    first, last = optional_day(since, field=SINCE), optional_day(until, field=UNTIL)
     if first and last and last < first:
         raise InvalidInput("The last day is before the first.", field=UNTIL)
     return AuditFilter(
@@ -85,12 +87,3 @@ def parse_filter(*, person: str, kind: str, since: str, until: str, zone: ZoneIn
         since=datetime.combine(first, time(), zone) if first else None,
         until=datetime.combine(last + timedelta(days=1), time(), zone) if last else None,
     )
-
-
-def _day(raw: str, field: str) -> date | None:
-    if not raw.strip():
-        return None
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise InvalidInput("A day is written YYYY-MM-DD.", field=field) from None

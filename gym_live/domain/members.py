@@ -30,6 +30,7 @@ MIN_PHONE_SEARCH_DIGITS = 3
 # Name, card, email and phone keys, one line each: 360 + 32 + at most 3 x 254 + 40 + 3.
 SEARCH_TEXT_LENGTH = 1200
 _PHONE = re.compile(r"\+?[0-9 ()./-]+")
+MAX_MEMBERSHIP_YEARS = 10
 # The member form's fields an error can be about.
 NAME, CODE, EMAIL, PHONE, VALID_UNTIL, PIN = (
     "full_name",
@@ -63,7 +64,7 @@ class MemberSnapshot:
         return self.full_name.split()[0] if self.full_name.split() else self.full_name
 
 
-def normalize_code(raw: str) -> str:
+def normalize_code(raw: str, *, field: str | None = None) -> str:
     """Return the canonical form of a typed or scanned member code.
 
     Raises:
@@ -71,11 +72,13 @@ def normalize_code(raw: str) -> str:
     """
     code = raw.strip().upper()
     if not code:
-        raise InvalidCode("No member code was entered.")
+        raise InvalidCode("No member code was entered.", field=field)
     if len(code) > MAX_CODE_LENGTH:
-        raise InvalidCode(f"A member code has at most {MAX_CODE_LENGTH} characters.")
+        raise InvalidCode(f"A member code has at most {MAX_CODE_LENGTH} characters.", field=field)
     if len(code) < MIN_CODE_LENGTH or not _CODE_PATTERN.fullmatch(code):
-        raise InvalidCode("That is not a member code: use the digits and letters on the card.")
+        raise InvalidCode(
+            "That is not a member code: use the digits and letters on the card.", field=field
+        )
     return code
 
 
@@ -96,6 +99,22 @@ def validate_full_name(raw: str) -> str:
         missing="A member needs a name.",
         field=NAME,
     )
+
+
+def validate_end_date(until: date | None, today: date) -> date | None:
+    """A new membership's last day: today or later, at most MAX_MEMBERSHIP_YEARS ahead (to
+    the end of that year); None for a membership with no end."""
+    if until is None:
+        return None
+    if until < today:
+        raise InvalidInput(
+            "That day has passed: a new membership ends today or later.", field=VALID_UNTIL
+        )
+    if until.year > today.year + MAX_MEMBERSHIP_YEARS:
+        raise InvalidInput(
+            f"A membership runs at most {MAX_MEMBERSHIP_YEARS} years ahead.", field=VALID_UNTIL
+        )
+    return until
 
 
 def search_key(text: str) -> str:
@@ -173,7 +192,7 @@ PIN_LENGTHS = range(4, 7)
 def validate_pin(pin: str) -> str:
     """A PIN is 4 to 6 digits; raise InvalidInput otherwise."""
     if not (pin.isascii() and pin.isdigit() and len(pin) in PIN_LENGTHS):
-        raise InvalidInput("A PIN is 4 to 6 digits.")
+        raise InvalidInput("A PIN is 4 to 6 digits.", field=PIN)
     return pin
 
 

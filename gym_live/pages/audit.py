@@ -7,7 +7,7 @@ import reflex as rx
 from gym_live import wording
 from gym_live.components.forms import field, form_error
 from gym_live.components.layout import staff_page
-from gym_live.components.tables import admin_table
+from gym_live.components.tables import admin_table, long_text
 from gym_live.pages import routes
 from gym_live.states.audit import ANY, AuditState
 
@@ -93,10 +93,10 @@ def _day(name: str) -> rx.Component:
 def audit_line(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.moment(row["at"], format="D MMM YYYY, HH:mm:ss")),
-        rx.table.cell(row["who"]),
+        rx.table.cell(long_text(row["who"])),
         rx.table.row_header_cell(row["what"]),
-        rx.table.cell(row["subject"]),
-        rx.table.cell(rx.text(row["detail"], color_scheme="gray", size="2")),
+        rx.table.cell(long_text(row["subject"])),
+        rx.table.cell(long_text(row["detail"], color_scheme="gray", size="2")),
         custom_attrs={"data-kind": row["kind"]},
     )
 

@@ -48,7 +48,19 @@ def members_page() -> rx.Component:
             id="members-table",
         ),
         pager(),
-        heading=[rx.heading("Members", size="6", as_="h1")],
+        heading=[
+            rx.heading("Members", size="6", as_="h1"),
+            rx.button(
+                rx.link(
+                    rx.icon("user-plus", size=16),
+                    "New member",
+                    href=routes.NEW_MEMBER,
+                    id="new-member",
+                ),
+                as_child=True,
+                variant="soft",  # solid grass under white text is below 4.5:1 as a link
+            ),
+        ],
         current=routes.MEMBERS,
     )
 

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from gym_live.adapters import member_search
 from gym_live.adapters.cards import render_card
 from gym_live.adapters.db import read_session, write_session
 from gym_live.adapters.hashing import hash_secret
+from gym_live.domain.audit import AuditKind
+from gym_live.domain.days import optional_day
 from gym_live.domain.errors import Conflict, InvalidInput, NotFound
 from gym_live.domain.member_list import (
     MEMBERS_PAGE_SIZE,
@@ -22,16 +25,19 @@ from gym_live.domain.member_list import (
 )
 from gym_live.domain.members import (
     CODE,
+    VALID_UNTIL,
     MemberSnapshot,
     MemberStatus,
     normalize_code,
     normalize_email,
     normalize_phone,
     search_terms,
+    validate_end_date,
     validate_full_name,
     validate_pin,
 )
 from gym_live.models import Location, Member, Visit
+from gym_live.services import audit
 from gym_live.services.deps import Deps
 
 GENERATED_CODE_DIGITS = 8
@@ -49,20 +55,24 @@ def add_member(
     status: str = MemberStatus.ACTIVE.value,
     email: str | None = None,
     phone: str | None = None,
+    pin: str | None = None,
+    by: int | None = None,
     deps: Deps,
 ) -> MemberSnapshot:
-    """Enrol a member; without a code, a free numeric one is generated for the card."""
+    """Enrol a member; without a code, a free numeric one is generated for the card. The
+    audit trail records who enrolled them, with what."""
     name = validate_full_name(full_name)
     email, phone = normalize_email(email or ""), normalize_phone(phone or "")
+    pin_hash = hash_secret(validate_pin(pin)) if pin else None
     try:
         member_status = MemberStatus(status)
     except ValueError:
         choices = ", ".join(s.value for s in MemberStatus)
         raise InvalidInput(f"Status must be one of: {choices}.") from None
     with write_session(deps.engine) as session:
-        member_code = normalize_code(code) if code is not None else _free_code(session)
+        member_code = normalize_code(code, field=CODE) if code else _free_code(session)
         if _by_code(session, member_code) is not None:
-            raise Conflict(f"Member code {member_code} is already taken.", field=CODE)
+            raise Conflict(f"Card number {member_code} is already taken.", field=CODE)
         member = Member(
             member_code=member_code,
             full_name=name,
@@ -70,11 +80,46 @@ def add_member(
             valid_until=valid_until,
             email=email,
             phone=phone,
+            pin_hash=pin_hash,
             created_at=deps.clock(),
         )
         session.add(member)
-        session.commit()
+        details = [f"card {member_code}", f"until {valid_until}" if valid_until else "no end"]
+        details += [value for value in (email, phone) if value] + ["PIN"] * bool(pin_hash)
+        audit.record(
+            session, AuditKind.MEMBER_ADDED, name, by=by, at=deps.clock(), detail=", ".join(details)
+        )
+        try:
+            session.commit()
+        except IntegrityError:  # the same card number, enrolled at this moment elsewhere
+            raise Conflict(f"Card number {member_code} is already taken.", field=CODE) from None
         return to_snapshot(member)
+
+
+def enrol(
+    full_name: str,
+    *,
+    code: str,
+    valid_until: str,
+    email: str,
+    phone: str,
+    pin: str,
+    by: int | None,
+    deps: Deps,
+) -> MemberSnapshot:
+    """The new-member form, as typed: its membership ends today or later (or never)."""
+    today = deps.clock().astimezone(deps.settings.zone).date()
+    until = validate_end_date(optional_day(valid_until, field=VALID_UNTIL), today)
+    return add_member(
+        full_name,
+        code=code.strip() or None,
+        valid_until=until,
+        email=email,
+        phone=phone,
+        pin=pin.strip() or None,
+        by=by,
+        deps=deps,
+    )
 
 
 def list_members(*, deps: Deps, limit: int = 1000) -> list[MemberSnapshot]:

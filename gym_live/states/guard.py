@@ -44,6 +44,7 @@ from gym_live.states.desk import DeskState
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
 from gym_live.states.members import MembersState
+from gym_live.states.new_member import NewMemberState
 
 logger = logging.getLogger(__name__)
 # A session is looked up again after this long (a revoked one is refused within it).
@@ -78,6 +79,7 @@ FRONT_DESK = frozenset(
     event_handlers(LiveState)
     | event_handlers(DeskState)
     | event_handlers(MembersState)
+    | event_handlers(NewMemberState)
     | OWN_ACCOUNT
 )
 # Handlers that share a per-session budget: (names, how many per WINDOW_SECONDS, what to say).

@@ -28,6 +28,7 @@ def test_every_kind_of_line_comes_back_newest_first_with_who_did_it(
     deps: Deps, clock: FakeClock
 ) -> None:
     gym(deps)
+    clock.advance(minutes=1)
     member(deps, "10000001", "Anna Schmidt")
     clock.advance(minutes=1)
     boss = staff.add_staff("boss", role="admin", password=GOOD, display_name="Boss", deps=deps)
@@ -57,6 +58,7 @@ def test_every_kind_of_line_comes_back_newest_first_with_who_did_it(
         (AuditKind.SIGN_IN_FAILED, "Ana", "ana"),
         (AuditKind.STAFF_ADDED, "Boss", "ana"),
         (AuditKind.STAFF_ADDED, None, "boss"),  # the command line
+        (AuditKind.MEMBER_ADDED, None, "Anna Schmidt"),
         (AuditKind.LOCATION_ADDED, None, "Downtown"),
     ]
     assert not more and entries[1].detail == "Downtown"

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from gym_live.domain.checkin import Source
-from gym_live.domain.errors import Conflict, InvalidInput
+from gym_live.domain.errors import Conflict, GymLiveError, InvalidInput
 from gym_live.domain.member_list import MEMBERS_PAGE_SIZE, MemberFilter, MemberSort, Validity
-from gym_live.domain.members import CODE, MemberStatus
-from gym_live.models import Member
+from gym_live.domain.members import CODE, EMAIL, NAME, PHONE, PIN, VALID_UNTIL, MemberStatus
+from gym_live.models import AuditEvent, Member
 from gym_live.services import checkin, members
 from gym_live.services.deps import Deps
-from tests.helpers.builders import gym, member
+from tests.helpers.builders import count, gym, member
 from tests.helpers.fakes import FakeClock
 
 
@@ -133,3 +134,50 @@ def test_short_and_odd_search_text_is_looked_for_literally(club: Deps) -> None:
     assert names(club, text='"') == names(club, text='"anna') == []  # no query syntax
     assert names(club, text="anna OR ben") == []  # words, not operators
     assert names(club, text="NEAR(anna ben)") == []
+
+
+def enrol(deps: Deps, **typed: str):
+    form = {"code": "", "valid_until": "", "email": "", "phone": "", "pin": "", **typed}
+    return members.enrol(form.pop("full_name", "Evelyn Quist"), by=None, deps=deps, **form)
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "says"),
+    [
+        ({"full_name": "  "}, NAME, "needs a name"),
+        ({"full_name": "x" * 10_000}, NAME, "at most 120"),
+        ({"code": "12"}, CODE, "not a member code"),
+        ({"code": "10000001"}, CODE, "already taken"),
+        ({"email": "eve@@example.com"}, EMAIL, "not an email address"),
+        ({"phone": "call me"}, PHONE, "digits"),
+        ({"valid_until": "2026-02-30"}, VALID_UNTIL, "YYYY-MM-DD"),
+        ({"valid_until": "2026-01-13"}, VALID_UNTIL, "has passed"),  # the day before today
+        ({"valid_until": "2037-01-01"}, VALID_UNTIL, "at most 10 years"),
+        ({"pin": "12a4"}, PIN, "4 to 6 digits"),
+    ],
+)
+def test_the_new_member_form_names_the_field_that_is_wrong_and_saves_nothing(
+    club: Deps, typed: dict[str, str], field: str, says: str
+) -> None:
+    before = count(club, Member), count(club, AuditEvent)
+    with pytest.raises(GymLiveError, match=says) as refused:
+        enrol(club, **typed)
+    assert refused.value.field == field
+    assert (count(club, Member), count(club, AuditEvent)) == before
+
+
+def test_an_enrolled_member_is_in_the_audit_trail_with_what_they_were_given(
+    club: Deps, clock: FakeClock
+) -> None:
+    until = (clock.now.date() + timedelta(days=30)).isoformat()
+    made = enrol(
+        club, full_name="Noor Haddad", valid_until=until, email="Noor@Example.org", pin="2468"
+    )
+    assert made.code.isdigit() and len(made.code) == 8 and made.has_pin
+    with club.engine.connect() as conn:
+        stored = conn.execute(sa.select(Member.pin_hash).where(Member.member_code == made.code))
+        assert "2468" not in stored.scalar_one()
+        line = conn.execute(sa.select(AuditEvent).where(AuditEvent.subject == "Noor Haddad")).one()
+    assert (line.kind, line.subject) == ("member_added", "Noor Haddad")
+    assert line.detail == f"card {made.code}, until {until}, noor@example.org, PIN"
+    assert enrol(club, full_name="Open Ended", code="ab-77").valid_until is None

@@ -263,6 +263,11 @@ def test_every_page_passes_axe_and_is_photographed(
         found[path] = blocking_violations(tab)
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=ARTIFACTS / f"{path.strip('/') or 'dashboard'}-{scheme}.png")
+    tab.click("#nav-members")
+    tab.click("#new-member")  # the one staff page the header does not link
+    expect(tab.locator("#enrol-member")).to_be_visible()
+    found["/members/new"] = blocking_violations(tab)
+    tab.screenshot(path=ARTIFACTS / f"new-member-{scheme}.png")
     assert {path: seen for path, seen in found.items() if seen} == {}
     assert refused == []
     page.close()

@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
+from gym_live.domain.member_list import MemberFilter
+from gym_live.models import AuditEvent, Staff
 from gym_live.services import members
 from gym_live.services.deps import Deps
-from tests.helpers.app import ARTIFACTS, AppServer
-from tests.helpers.dashboard_page import sign_in
+from tests.helpers.app import ARTIFACTS, STAFF_USER, AppServer
+from tests.helpers.dashboard_page import sign_in, toast
 
 pytestmark = pytest.mark.e2e
 LONG_NAME = "W" * 120
@@ -88,3 +91,42 @@ def test_a_long_name_wraps_and_the_table_keeps_its_width(desk: Page) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     desk.screenshot(path=ARTIFACTS / "members-long-name.png")
     desk.fill("#field-search", "")
+
+
+def test_the_desk_enrols_a_member_and_prints_the_card(desk: Page, app_deps: Deps) -> None:
+    desk.click("#new-member")
+    expect(desk).to_have_url(re.compile("/members/new$"))
+    desk.fill("#field-full_name", "Noor Haddad")
+    desk.fill("#field-email", "noor@")
+    desk.fill("#field-phone", "+49 170 5550123")
+    desk.click("#enrol-member")
+    expect(desk.locator("#error-email")).to_contain_text("not an email address")
+    assert members.find_members(MemberFilter(text="noor"), deps=app_deps).members == []
+    desk.fill("#field-email", "Noor@Example.org")
+    desk.click("#enrol-member")
+    toast(desk, re.compile(r"Noor Haddad enrolled: card \d{8}"))
+    card = desk.locator("#member-card")
+    expect(card).to_be_visible()
+    assert card.evaluate("img => img.naturalWidth") == 1011  # the 300 dpi card itself
+    href = desk.locator("#download-card").get_attribute("href")
+    assert href is not None and href.startswith("data:image/png;base64,")
+    desk.emulate_media(media="print")  # printed, the card alone, at ID-1 size
+    box = card.bounding_box()
+    assert box is not None and abs(box["width"] - 85.6 / 25.4 * 96) < 2
+    desk.emulate_media(media="screen")
+    ARTIFACTS.mkdir(exist_ok=True)
+    desk.screenshot(path=ARTIFACTS / "member-enrolled.png")
+    [noor] = members.find_members(MemberFilter(text="noor"), deps=app_deps).members
+    assert (noor.email, noor.phone) == ("noor@example.org", "+491705550123")
+    with app_deps.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(AuditEvent.kind, AuditEvent.detail, Staff.username)
+            .join(Staff, Staff.id == AuditEvent.actor_id)
+            .where(AuditEvent.subject == "Noor Haddad")
+        ).one()
+    assert row.kind == "member_added" and row.username == STAFF_USER
+    assert noor.code in row.detail and "noor@example.org" in row.detail
+    desk.click("#enrol-another")
+    expect(desk.locator("#field-full_name")).to_have_value("")
+    desk.click("#back-to-members")
+    expect(desk).to_have_url(re.compile("/members$"))

@@ -1,0 +1,41 @@
+"""audit: member added
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-01 14:30:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = '0009'
+down_revision: str | Sequence[str] | None = '0008'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+KINDS = (
+    'sign_in_ok', 'sign_in_failed', 'sign_in_locked', 'desk_check_in', 'desk_check_out',
+    'staff_added', 'role_changed', 'staff_deactivated', 'staff_reactivated',
+    'password_changed', 'signed_out_everywhere', 'kiosk_added', 'kiosk_paired',
+    'kiosk_revoked', 'location_added', 'location_changed',
+)  # fmt: skip
+
+
+def _allow(kinds: tuple[str, ...]) -> None:
+    # SQLite cannot alter a CHECK constraint: batch mode rebuilds the (small) audit table.
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_kind', type_='check')
+        listed = ", ".join(f"'{kind}'" for kind in kinds)
+        batch_op.create_check_constraint('ck_kind', f"kind IN ({listed})")
+
+
+def upgrade() -> None:
+    _allow((*KINDS, 'member_added'))
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM audit_event WHERE kind = 'member_added'")
+    _allow(KINDS)

@@ -1,0 +1,150 @@
+"""`/members/new` (all staff): the new-member form, errors beside its fields; then the
+member's card, to print (sized for an ID-1 card) or download."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gym_live.components.forms import field, form_error, text_input
+from gym_live.components.layout import staff_page
+from gym_live.domain.members import (
+    CODE,
+    EMAIL,
+    EMAIL_LENGTH,
+    MAX_CODE_LENGTH,
+    NAME,
+    NAME_LENGTH,
+    PHONE,
+    PHONE_LENGTH,
+    PIN,
+    VALID_UNTIL,
+    pin_rule,
+)
+from gym_live.pages import routes
+from gym_live.states.new_member import NewMemberState
+
+ERRORS = NewMemberState.errors
+
+
+def new_member_page() -> rx.Component:
+    return staff_page(
+        rx.cond(NewMemberState.card != "", enrolled(), member_form()),
+        heading=[
+            rx.link("Members", href=routes.MEMBERS, size="2", id="back-to-members"),
+            rx.text("/", color_scheme="gray"),
+            rx.heading("New member", size="6", as_="h1"),
+        ],
+        current=routes.NEW_MEMBER,
+    )
+
+
+# The form's fields, two to a row: label, name, the input's own properties.
+FORM_ROWS = (
+    (
+        ("Name", NAME, {"max_length": NAME_LENGTH, "auto_complete": "off"}),
+        (
+            "Card number (optional)",
+            CODE,
+            {"max_length": MAX_CODE_LENGTH, "placeholder": "made for you"},
+        ),
+    ),
+    (
+        ("Email (optional)", EMAIL, {"max_length": EMAIL_LENGTH, "input_mode": "email"}),
+        ("Phone (optional)", PHONE, {"max_length": PHONE_LENGTH, "type": "tel"}),
+    ),
+    (
+        ("Membership ends (empty: no end)", VALID_UNTIL, {"max_length": 10, "type": "date"}),
+        (
+            f"PIN for the door (optional, {pin_rule()})",
+            PIN,
+            {
+                "max_length": 6,
+                "type": "password",
+                "input_mode": "numeric",
+                "auto_complete": "new-password",
+            },
+        ),
+    ),
+)
+
+
+def member_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                *[
+                    rx.hstack(
+                        *[
+                            field(label, name, _input(name, **props), ERRORS.get(name, ""), "20em")
+                            for label, name, props in row
+                        ],
+                        spacing="4",
+                        wrap="wrap",
+                    )
+                    for row in FORM_ROWS
+                ],
+                form_error(ERRORS.get("form", "")),
+                rx.button("Enrol", type="submit", id="enrol-member"),
+                spacing="4",
+            ),
+            on_submit=NewMemberState.enrol,
+            reset_on_submit=False,
+            key=NewMemberState.form_key,
+        ),
+        width="100%",
+        max_width="52em",
+    )
+
+
+def _input(name: str, **props: object) -> rx.Component:
+    """A field's input, as wide as its field."""
+    return text_input(name, width="100%", **props)
+
+
+def enrolled() -> rx.Component:
+    """The new member's card, with what to do with it."""
+    return rx.card(
+        rx.vstack(
+            rx.heading(
+                NewMemberState.enrolled_name, " is enrolled", size="4", as_="h2", id="enrolled"
+            ),
+            rx.text("Card number ", rx.code(NewMemberState.enrolled_code), size="3"),
+            rx.image(
+                src=NewMemberState.card,
+                alt="Member card of " + NewMemberState.enrolled_name,
+                id="member-card",
+                class_name="gl-member-card",
+            ),
+            rx.hstack(
+                rx.button(
+                    rx.icon("printer", size=16),
+                    "Print card",
+                    on_click=rx.call_script("window.print()"),
+                    id="print-card",
+                ),
+                rx.button(
+                    rx.link(
+                        rx.icon("download", size=16),
+                        "Download PNG",
+                        href=NewMemberState.card,
+                        download="card-" + NewMemberState.enrolled_code + ".png",
+                        id="download-card",
+                    ),
+                    as_child=True,
+                    variant="soft",
+                ),
+                rx.button(
+                    "Enrol another",
+                    on_click=NewMemberState.start_another,
+                    variant="soft",
+                    color_scheme="gray",
+                    id="enrol-another",
+                ),
+                spacing="3",
+                wrap="wrap",
+            ),
+            spacing="3",
+        ),
+        width="100%",
+        max_width="52em",
+    )

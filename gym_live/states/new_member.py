@@ -1,0 +1,58 @@
+"""`/members/new`: enrol a member (all staff, by the guard), then their card, to print."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from gym_live.adapters.cards import png_data_uri
+from gym_live.domain.errors import GymLiveError
+from gym_live.domain.members import CODE, EMAIL, NAME, PHONE, PIN, VALID_UNTIL
+from gym_live.presentation import field_errors
+from gym_live.services import members
+from gym_live.services.deps import app_deps
+from gym_live.states.acting import as_staff, done
+
+FIELDS = (NAME, CODE, EMAIL, PHONE, VALID_UNTIL, PIN)
+
+
+class NewMemberState(rx.State):
+    errors: dict[str, str] = {}
+    # The member just enrolled, and their card (a PNG data URI), until the next one.
+    enrolled_name: str = ""
+    enrolled_code: str = ""
+    card: str = ""
+    form_key: int = 0
+
+    @rx.event
+    def open_new_member_page(self) -> None:
+        self._clear()
+
+    @rx.event
+    async def enrol(self, form: dict[str, str]):  # noqa: ANN201  (a toast)
+        values = {name: str(form.get(name, "")) for name in FIELDS}
+        try:
+            member = await as_staff(
+                self,
+                members.enrol,
+                values.pop(NAME),
+                code=values.pop(CODE),
+                **values,
+            )
+            png = await asyncio.to_thread(members.member_card, member.code, deps=app_deps())
+        except GymLiveError as exc:
+            self.errors = field_errors(exc, FIELDS)
+            return None
+        self.errors, self.card = {}, png_data_uri(png)
+        self.enrolled_name, self.enrolled_code = member.full_name, member.code
+        return done(f"{member.full_name} enrolled: card {member.code}.")
+
+    @rx.event
+    def start_another(self) -> None:
+        """An empty form again (the last card is no longer shown)."""
+        self._clear()
+
+    def _clear(self) -> None:
+        self.errors, self.card, self.enrolled_name, self.enrolled_code = {}, "", "", ""
+        self.form_key += 1
