@@ -16,6 +16,7 @@ from gym_live.pages.kiosk import kiosk
 from gym_live.pages.kiosks import kiosks_page
 from gym_live.pages.locations import locations_page
 from gym_live.pages.login import login
+from gym_live.pages.member import member_page
 from gym_live.pages.members import members_page
 from gym_live.pages.new_member import new_member_page
 from gym_live.pages.password import password_page
@@ -30,6 +31,7 @@ from gym_live.states.kiosk import KioskState
 from gym_live.states.kiosk_admin import KioskAdminState
 from gym_live.states.live import LiveState
 from gym_live.states.location_admin import LocationAdminState
+from gym_live.states.member_page import MemberPageState
 from gym_live.states.members import MembersState
 from gym_live.states.new_member import NewMemberState
 from gym_live.states.staff_admin import StaffAdminState
@@ -80,6 +82,12 @@ app.add_page(
     route=routes.NEW_MEMBER,
     title="gym_live · New member",
     on_load=NewMemberState.open_new_member_page,
+)
+app.add_page(
+    member_page,
+    route=routes.MEMBER,
+    title="gym_live · Member",
+    on_load=MemberPageState.open_member_page,
 )
 app.add_page(
     members_page,

@@ -17,6 +17,7 @@ from gym_live.domain.member_list import EXPIRING_WITHIN
 from gym_live.domain.staff import StaffMember
 from gym_live.services.kiosks import KioskInfo
 from gym_live.services.live_view import InsideNow, LocationView
+from gym_live.services.member_record import DenialLine, VisitLine
 from gym_live.services.members import MemberListing
 
 DashboardValues = dict[str, Any]
@@ -167,6 +168,30 @@ def member_line(member: MemberListing, today: date) -> dict[str, str]:
         "validity": validity,
         "last_visit": _iso(member.last_visit_at),
         "inside": "yes" if member.inside else "",
+    }
+
+
+def visit_line(visit: VisitLine) -> dict[str, str]:
+    """A line of a member's visit history: when, where, how long, and who let them in."""
+    out = visit.checked_out_at
+    stay = stay_text(int((out - visit.checked_in_at).total_seconds())) if out else "inside now"
+    admitted = wording.SOURCES.get(visit.source, visit.source)
+    if visit.checked_in_by:
+        admitted = f"{admitted} · by {visit.checked_in_by}"
+    return {
+        "in": visit.checked_in_at.isoformat(),
+        "location": visit.location,
+        "stay": stay + (" (closed by the sweep)" if visit.checkout_reason == "auto" else ""),
+        "admitted": admitted,
+    }
+
+
+def denial_line(denial: DenialLine) -> dict[str, str]:
+    return {
+        "at": denial.at.isoformat(),
+        "location": denial.location,
+        "reason": wording.for_staff(denial.reason),
+        "where": denial.kiosk or wording.SOURCES["staff"],
     }
 
 

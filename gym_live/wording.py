@@ -7,6 +7,7 @@ What a member at the door reads is about their own card only and says what to do
 from __future__ import annotations
 
 from gym_live.domain.audit import AuditKind
+from gym_live.domain.checkin import Source
 from gym_live.domain.errors import Reason
 from gym_live.domain.feed import FeedKind
 from gym_live.domain.kiosks import COOLDOWN
@@ -37,6 +38,13 @@ FOR_STAFF = {
 }
 
 ROLES = {Role.ADMIN: "Admin", Role.FRONT_DESK: "Front desk"}
+# How a member came in (Visit.source), on their page.
+SOURCES = {
+    Source.KIOSK: "Kiosk",
+    Source.STAFF: "Desk",
+    Source.CLI: "Command line",
+    Source.API: "API",
+}
 MEMBER_STATUSES = {
     MemberStatus.ACTIVE: "Active",
     MemberStatus.FROZEN: "Frozen",

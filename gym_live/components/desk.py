@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from gym_live.components.forms import search_input
+from gym_live.components.tables import long_text
 from gym_live.states.desk import DeskState
 from gym_live.states.live import LiveState
 
@@ -14,7 +15,7 @@ STATUS_COLORS = {"active": "grass", "frozen": "cyan", "cancelled": "gray"}
 def _match_row(row: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.text(row["name"], weight="medium", size="2"),
+            long_text(row["name"], weight="medium", size="2"),
             rx.text(row["code"], size="1", color_scheme="gray"),
             spacing="0",
         ),
@@ -65,7 +66,7 @@ def _inside_row(row: rx.Var) -> rx.Component:
         row["search"].contains(DeskState.inside_filter),
         rx.table.row(
             rx.table.cell(
-                rx.text(row["name"], weight="medium"),
+                long_text(row["name"], weight="medium"),
                 rx.text(row["code"], size="1", color_scheme="gray"),
             ),
             rx.table.cell(row["since"]),
@@ -75,6 +76,7 @@ def _inside_row(row: rx.Var) -> rx.Component:
                     "Check out",
                     size="1",
                     variant="soft",
+                    white_space="nowrap",
                     on_click=DeskState.check_out(row["code"], row["name"]),
                 )
             ),

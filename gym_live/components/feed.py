@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gym_live.components.tables import long_text
 from gym_live.states.live import LiveState
 
 KIND_STYLE = {
@@ -30,7 +31,7 @@ def feed_row(row: rx.Var) -> rx.Component:
     return rx.hstack(
         _kind_icon(row["kind"]),
         rx.vstack(
-            rx.text(row["name"], weight="medium", size="2"),
+            long_text(row["name"], weight="medium", size="2"),
             rx.text(row["action"], detail, " · ", row["location"], size="1", color_scheme="gray"),
             spacing="0",
         ),

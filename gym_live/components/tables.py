@@ -48,3 +48,25 @@ def long_text(text: rx.Var, **props: object) -> rx.Component:
     """Text that may be long without spaces (a 120-letter name): it wraps inside its cell
     instead of widening the table, and the whole of it shows on hover."""
     return rx.text(text, title=text, class_name="gl-long-text", **props)
+
+
+def newer_older(
+    *,
+    page: rx.Var,
+    has_older: rx.Var,
+    newer: rx.EventHandler,
+    older: rx.EventHandler,
+    empty: rx.Var,
+    empty_text: str,
+    id: str,
+) -> rx.Component:
+    """Pages of a newest-first list (`page` counts from 0), and what to say when it is
+    `empty`. Ids: `<id>-newer`, `<id>-page`, `<id>-older`."""
+    return rx.hstack(
+        rx.button("Newer", on_click=newer, disabled=page == 0, variant="soft", id=f"{id}-newer"),
+        rx.text("Page ", page + 1, size="2", id=f"{id}-page"),
+        rx.button("Older", on_click=older, disabled=~has_older, variant="soft", id=f"{id}-older"),
+        rx.cond(empty, rx.text(empty_text, color_scheme="gray", size="2")),
+        align="center",
+        spacing="3",
+    )

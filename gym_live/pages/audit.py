@@ -7,7 +7,7 @@ import reflex as rx
 from gym_live import wording
 from gym_live.components.forms import field, form_error
 from gym_live.components.layout import staff_page
-from gym_live.components.tables import admin_table, long_text
+from gym_live.components.tables import admin_table, long_text, newer_older
 from gym_live.pages import routes
 from gym_live.states.audit import ANY, AuditState
 
@@ -102,26 +102,12 @@ def audit_line(row: rx.Var) -> rx.Component:
 
 
 def pages() -> rx.Component:
-    return rx.hstack(
-        rx.button(
-            "Newer",
-            on_click=AuditState.newer,
-            disabled=AuditState.page == 0,
-            variant="soft",
-            id="audit-newer",
-        ),
-        rx.text("Page ", AuditState.page + 1, size="2", id="audit-page"),
-        rx.button(
-            "Older",
-            on_click=AuditState.older,
-            disabled=~AuditState.has_more,
-            variant="soft",
-            id="audit-older",
-        ),
-        rx.cond(
-            AuditState.rows.length() == 0,
-            rx.text("Nothing matches these filters.", color_scheme="gray", size="2"),
-        ),
-        align="center",
-        spacing="3",
+    return newer_older(
+        page=AuditState.page,
+        has_older=AuditState.has_more,
+        newer=AuditState.newer,
+        older=AuditState.older,
+        empty=AuditState.rows.length() == 0,
+        empty_text="Nothing matches these filters.",
+        id="audit",
     )

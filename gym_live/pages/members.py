@@ -165,7 +165,9 @@ def sort_header(column: MemberSort) -> rx.Component:
 
 def member_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(long_text(row["name"])),
+        rx.table.row_header_cell(
+            rx.link(long_text(row["name"]), href=routes.MEMBERS + "/" + row["code"])
+        ),
         rx.table.cell(rx.code(row["code"], variant="ghost")),
         rx.table.cell(
             rx.vstack(
@@ -174,30 +176,8 @@ def member_row(row: rx.Var) -> rx.Component:
                 spacing="0",
             )
         ),
-        rx.table.cell(
-            rx.match(
-                row["status"],
-                *[
-                    (status.value, rx.badge(label, color_scheme=STATUS_COLORS[status.value]))
-                    for status, label in wording.MEMBER_STATUSES.items()
-                ],
-                rx.badge(row["status"]),
-            )
-        ),
-        rx.table.cell(
-            rx.hstack(
-                rx.text(rx.cond(row["valid_until"] != "", row["valid_until"], "no end date")),
-                rx.match(
-                    row["validity"],
-                    ("expired", rx.badge("Expired", color_scheme="red")),
-                    ("soon", rx.badge("Ends soon", color_scheme="amber")),
-                    rx.fragment(),
-                ),
-                spacing="2",
-                align="center",
-                wrap="wrap",
-            )
-        ),
+        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(end_date(row)),
         rx.table.cell(
             rx.cond(
                 row["last_visit"] != "",
@@ -208,6 +188,33 @@ def member_row(row: rx.Var) -> rx.Component:
         rx.table.cell(rx.cond(row["inside"] == "yes", rx.badge("Inside", color_scheme="grass"))),
         custom_attrs={"data-member": row["code"]},
         align="center",
+    )
+
+
+def status_badge(status: rx.Var) -> rx.Component:
+    return rx.match(
+        status,
+        *[
+            (choice.value, rx.badge(label, color_scheme=STATUS_COLORS[choice.value]))
+            for choice, label in wording.MEMBER_STATUSES.items()
+        ],
+        rx.badge(status),
+    )
+
+
+def end_date(row: rx.Var) -> rx.Component:
+    """The membership's last day, marked when it has passed or comes within two weeks."""
+    return rx.hstack(
+        rx.text(rx.cond(row["valid_until"] != "", row["valid_until"], "no end date")),
+        rx.match(
+            row["validity"],
+            ("expired", rx.badge("Expired", color_scheme="red")),
+            ("soon", rx.badge("Ends soon", color_scheme="amber")),
+            rx.fragment(),
+        ),
+        spacing="2",
+        align="center",
+        wrap="wrap",
     )
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 
 from gym_live.components.forms import field, form_error, text_input
 from gym_live.components.layout import staff_page
+from gym_live.components.member_card import member_card
 from gym_live.domain.members import (
     CODE,
     EMAIL,
@@ -109,30 +110,10 @@ def enrolled() -> rx.Component:
                 NewMemberState.enrolled_name, " is enrolled", size="4", as_="h2", id="enrolled"
             ),
             rx.text("Card number ", rx.code(NewMemberState.enrolled_code), size="3"),
-            rx.image(
-                src=NewMemberState.card,
-                alt="Member card of " + NewMemberState.enrolled_name,
-                id="member-card",
-                class_name="gl-member-card",
-            ),
-            rx.hstack(
-                rx.button(
-                    rx.icon("printer", size=16),
-                    "Print card",
-                    on_click=rx.call_script("window.print()"),
-                    id="print-card",
-                ),
-                rx.button(
-                    rx.link(
-                        rx.icon("download", size=16),
-                        "Download PNG",
-                        href=NewMemberState.card,
-                        download="card-" + NewMemberState.enrolled_code + ".png",
-                        id="download-card",
-                    ),
-                    as_child=True,
-                    variant="soft",
-                ),
+            member_card(
+                NewMemberState.card,
+                NewMemberState.enrolled_name,
+                NewMemberState.enrolled_code,
                 rx.button(
                     "Enrol another",
                     on_click=NewMemberState.start_another,
@@ -140,8 +121,6 @@ def enrolled() -> rx.Component:
                     color_scheme="gray",
                     id="enrol-another",
                 ),
-                spacing="3",
-                wrap="wrap",
             ),
             spacing="3",
         ),

@@ -230,7 +230,7 @@ def find_members(wanted: MemberFilter, *, deps: Deps) -> MemberPage:
             .offset((wanted.page - 1) * MEMBERS_PAGE_SIZE)
         )
         rows = session.execute(page).all()
-    return MemberPage([_listing(row, bool(is_in)) for row, is_in in rows], wanted.page, total)
+    return MemberPage([listing(row, bool(is_in)) for row, is_in in rows], wanted.page, total)
 
 
 def _conditions(
@@ -264,7 +264,7 @@ def _order(wanted: MemberFilter) -> list[sa.ColumnElement[object]]:
     return [ordered, Member.search_key, Member.member_code]
 
 
-def _listing(member: Member, inside: bool) -> MemberListing:
+def listing(member: Member, inside: bool) -> MemberListing:
     return MemberListing(
         member.member_code,
         member.full_name,

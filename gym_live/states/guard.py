@@ -43,6 +43,7 @@ from gym_live.states.auth import AuthState
 from gym_live.states.desk import DeskState
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
+from gym_live.states.member_page import MemberPageState
 from gym_live.states.members import MembersState
 from gym_live.states.new_member import NewMemberState
 
@@ -80,6 +81,7 @@ FRONT_DESK = frozenset(
     | event_handlers(DeskState)
     | event_handlers(MembersState)
     | event_handlers(NewMemberState)
+    | event_handlers(MemberPageState)
     | OWN_ACCOUNT
 )
 # Handlers that share a per-session budget: (names, how many per WINDOW_SECONDS, what to say).

@@ -152,6 +152,8 @@ def test_a_location_added_or_changed_reaches_open_dashboards_at_once(
     sign_in(desk, app)
     capacity = desk.inner_text("#stat-capacity")
     page = as_admin(browser, app, "/locations")
+    # The page has loaded (its form is made anew then, which would drop what was typed).
+    expect(page.locator('tr[data-location="Downtown"]')).to_be_visible()
     page.fill("#field-name", "Harbour")
     page.fill("#field-capacity", "lots")
     page.fill("#field-timezone", "Mars/Olympus")
@@ -268,6 +270,12 @@ def test_every_page_passes_axe_and_is_photographed(
     expect(tab.locator("#enrol-member")).to_be_visible()
     found["/members/new"] = blocking_violations(tab)
     tab.screenshot(path=ARTIFACTS / f"new-member-{scheme}.png")
+    tab.click("#back-to-members")
+    tab.locator("#members-table tbody tr a").first.click()  # a member's own page
+    expect(tab.locator("#member-details")).to_be_visible()
+    tab.wait_for_timeout(1_000)
+    found["/members/[code]"] = blocking_violations(tab)
+    tab.screenshot(path=ARTIFACTS / f"member-{scheme}.png", full_page=True)
     assert {path: seen for path, seen in found.items() if seen} == {}
     assert refused == []
     page.close()

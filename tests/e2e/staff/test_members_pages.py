@@ -9,9 +9,11 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
+from gym_live.domain.checkin import Source
+from gym_live.domain.errors import MembershipFrozen
 from gym_live.domain.member_list import MemberFilter
 from gym_live.models import AuditEvent, Staff
-from gym_live.services import members
+from gym_live.services import checkin, members
 from gym_live.services.deps import Deps
 from tests.helpers.app import ARTIFACTS, STAFF_USER, AppServer
 from tests.helpers.dashboard_page import sign_in, toast
@@ -79,7 +81,7 @@ def test_filters_sorting_and_pages(desk: Page) -> None:
     expect(desk.locator("#members-next")).to_be_disabled()
 
 
-def test_a_long_name_wraps_and_the_table_keeps_its_width(desk: Page) -> None:
+def test_a_long_name_wraps_and_the_tables_keep_their_width(desk: Page, app_deps: Deps) -> None:
     desk.fill("#field-search", "77000000")
     expect(rows(desk)).to_have_count(1)
     name = rows(desk).first.get_by_text(LONG_NAME)
@@ -91,6 +93,18 @@ def test_a_long_name_wraps_and_the_table_keeps_its_width(desk: Page) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     desk.screenshot(path=ARTIFACTS / "members-long-name.png")
     desk.fill("#field-search", "")
+    # Inside, on the dashboard: the row's Check out button stays on screen.
+    downtown = app_deps.settings.demo_location  # the desk's location (others were added)
+    checkin.check_in("77000000", location=downtown, source=Source.CLI, deps=app_deps)
+    desk.click("#nav-dashboard")
+    row = desk.locator(".gl-inside-row").filter(has_text=LONG_NAME[:40])
+    expect(row).to_be_visible()
+    button = row.get_by_role("button", name="Check out").bounding_box()
+    assert button is not None and button["x"] + button["width"] <= 1280
+    expect(desk.locator(".gl-feed-row").filter(has_text=LONG_NAME[:40]).first).to_be_visible()
+    desk.screenshot(path=ARTIFACTS / "dashboard-long-name.png")
+    checkin.check_out("77000000", location=downtown, source=Source.CLI, deps=app_deps)
+    desk.click("#nav-members")
 
 
 def test_the_desk_enrols_a_member_and_prints_the_card(desk: Page, app_deps: Deps) -> None:
@@ -130,3 +144,33 @@ def test_the_desk_enrols_a_member_and_prints_the_card(desk: Page, app_deps: Deps
     expect(desk.locator("#field-full_name")).to_have_value("")
     desk.click("#back-to-members")
     expect(desk).to_have_url(re.compile("/members$"))
+
+
+def test_a_member_s_page_shows_their_record_and_card(
+    desk: Page, app: AppServer, app_deps: Deps
+) -> None:
+    with pytest.raises(MembershipFrozen):  # a refusal at the desk, for the record
+        checkin.check_in(
+            "10000001", location=app_deps.settings.demo_location, source=Source.STAFF, deps=app_deps
+        )
+    desk.goto(app.url + "/members")
+    desk.fill("#field-search", "10000001")
+    expect(rows(desk)).to_have_count(1)
+    rows(desk).first.get_by_role("link", name="Anna Schmidt").click()
+    expect(desk).to_have_url(re.compile("/members/10000001$"))
+    expect(desk.get_by_role("heading", name="Anna Schmidt")).to_be_visible()
+    details = desk.locator("#member-details")
+    expect(details).to_contain_text("Frozen")
+    expect(details).to_contain_text("10000001")
+    expect(desk.locator("#denials-table")).to_contain_text("membership frozen")
+    expect(desk.locator("#member-card")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    desk.screenshot(path=ARTIFACTS / "member-page.png", full_page=True)
+    inside = members.find_members(MemberFilter(inside_only=True), deps=app_deps).members[0]
+    desk.goto(f"{app.url}/members/{inside.code}")
+    expect(desk.locator("#visits-table tbody tr")).to_have_count(1)
+    expect(desk.locator("#visits-table")).to_contain_text("inside now")
+    expect(desk.locator("#no-denials")).to_be_visible()
+    desk.goto(app.url + "/members/99999999")
+    expect(desk.locator("#member-missing")).to_contain_text("No member has card number 99999999")
+    desk.goto(app.url + "/members")
