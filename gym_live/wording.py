@@ -74,6 +74,7 @@ AUDIT_KINDS = {
     AuditKind.LOCATION_ADDED: "Added a location",
     AuditKind.LOCATION_CHANGED: "Changed a location",
     AuditKind.MEMBER_ADDED: "Enrolled a member",
+    AuditKind.MEMBER_EXTENDED: "Extended a membership",
 }
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"

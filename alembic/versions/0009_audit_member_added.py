@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from gym_live.adapters.migrations import allow_audit_kinds
+
 revision: str = '0009'
 down_revision: str | Sequence[str] | None = '0008'
 branch_labels: str | Sequence[str] | None = None
@@ -24,18 +26,10 @@ KINDS = (
 )  # fmt: skip
 
 
-def _allow(kinds: tuple[str, ...]) -> None:
-    # SQLite cannot alter a CHECK constraint: batch mode rebuilds the (small) audit table.
-    with op.batch_alter_table('audit_event', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_kind', type_='check')
-        listed = ", ".join(f"'{kind}'" for kind in kinds)
-        batch_op.create_check_constraint('ck_kind', f"kind IN ({listed})")
-
-
 def upgrade() -> None:
-    _allow((*KINDS, 'member_added'))
+    allow_audit_kinds(op, (*KINDS, 'member_added'))
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM audit_event WHERE kind = 'member_added'")
-    _allow(KINDS)
+    allow_audit_kinds(op, KINDS)

@@ -37,6 +37,7 @@ class AuditKind(StrEnum):
     LOCATION_ADDED = "location_added"
     LOCATION_CHANGED = "location_changed"
     MEMBER_ADDED = "member_added"
+    MEMBER_EXTENDED = "member_extended"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Callable
@@ -31,6 +32,8 @@ MIN_PHONE_SEARCH_DIGITS = 3
 SEARCH_TEXT_LENGTH = 1200
 _PHONE = re.compile(r"\+?[0-9 ()./-]+")
 MAX_MEMBERSHIP_YEARS = 10
+# What the desk extends a membership by, in months.
+EXTENSIONS = (1, 3, 12)
 # The member form's fields an error can be about.
 NAME, CODE, EMAIL, PHONE, VALID_UNTIL, PIN = (
     "full_name",
@@ -115,6 +118,22 @@ def validate_end_date(until: date | None, today: date) -> date | None:
             f"A membership runs at most {MAX_MEMBERSHIP_YEARS} years ahead.", field=VALID_UNTIL
         )
     return until
+
+
+def extended_until(current: date | None, today: date, months: int) -> date:
+    """A membership extended by `months`, from the later of today and its current end (a
+    lapsed membership restarts today); the day of the month is kept where the month has it
+    (31 January + 1 month is 28 or 29 February)."""
+    if months not in EXTENSIONS:
+        choices = ", ".join(str(n) for n in EXTENSIONS)
+        raise InvalidInput(f"A membership is extended by {choices} months.", field=VALID_UNTIL)
+    if current is None:
+        raise InvalidInput("This membership has no end date to extend.", field=VALID_UNTIL)
+    start = max(current, today)
+    years, month = divmod(start.month - 1 + months, 12)
+    year = start.year + years
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return start.replace(year=year, month=month + 1, day=min(start.day, last_day))
 
 
 def search_key(text: str) -> str:

@@ -8,6 +8,7 @@ import reflex as rx
 from gym_live.components.layout import staff_page
 from gym_live.components.member_card import member_card
 from gym_live.components.tables import admin_table, long_text, newer_older
+from gym_live.domain.members import EXTENSIONS
 from gym_live.pages import routes
 from gym_live.pages.members import end_date, status_badge
 from gym_live.states.member_page import MemberPageState
@@ -64,7 +65,7 @@ def details() -> rx.Component:
         rx.data_list.root(
             _item("Card number", rx.code(DETAILS.get("code", ""))),
             _item("Status", status_badge(DETAILS.get("status", ""))),
-            _item("Membership ends", end_date(DETAILS)),
+            _item("Membership ends", rx.vstack(end_date(DETAILS), extend_buttons(), spacing="2")),
             _item("Email", long_text(_or_none(DETAILS.get("email", "")))),
             _item("Phone", rx.text(_or_none(DETAILS.get("phone", "")))),
             _item("Door PIN", rx.text(rx.cond(MemberPageState.has_pin, "set", "none"))),
@@ -87,6 +88,25 @@ def details() -> rx.Component:
             id="member-details",
         ),
         flex="1 1 24em",
+    )
+
+
+def extend_buttons() -> rx.Component:
+    """Extend by 1, 3 or 12 months, from the later of today and the current end."""
+    return rx.hstack(
+        *[
+            rx.button(
+                f"+{months} month{'s' * (months != 1)}",
+                on_click=MemberPageState.extend(months),
+                size="1",
+                variant="soft",
+                aria_label=f"Extend by {months} month{'s' * (months != 1)}",
+                id=f"extend-{months}",
+            )
+            for months in EXTENSIONS
+        ],
+        spacing="2",
+        wrap="wrap",
     )
 
 

@@ -28,9 +28,11 @@ from gym_live.domain.members import (
     VALID_UNTIL,
     MemberSnapshot,
     MemberStatus,
+    extended_until,
     normalize_code,
     normalize_email,
     normalize_phone,
+    printable_code,
     search_terms,
     validate_end_date,
     validate_full_name,
@@ -120,6 +122,32 @@ def enrol(
         by=by,
         deps=deps,
     )
+
+
+def extend(code: str, months: int, *, by: int | None = None, deps: Deps) -> MemberSnapshot:
+    """Extend a membership by 1, 3 or 12 months (domain.members.extended_until), in the
+    audit trail with its end before and after. Two desks extending at once extend twice."""
+    today = deps.clock().astimezone(deps.settings.zone).date()
+    with write_session(deps.engine) as session:
+        member = session.exec(
+            select(Member).where(Member.member_code == normalize_code(code)).with_for_update()
+        ).first()
+        if member is None:
+            raise NotFound(f"No member has card number {printable_code(code.strip())}.")
+        before = member.valid_until
+        member.valid_until = extended_until(before, today, months)
+        session.add(member)
+        detail = f"{before} → {member.valid_until} (+{months} month{'s' * (months != 1)})"
+        audit.record(
+            session,
+            AuditKind.MEMBER_EXTENDED,
+            member.full_name,
+            by=by,
+            at=deps.clock(),
+            detail=detail,
+        )
+        session.commit()
+        return to_snapshot(member)
 
 
 def list_members(*, deps: Deps, limit: int = 1000) -> list[MemberSnapshot]:

@@ -13,6 +13,7 @@ from gym_live.pages import routes
 from gym_live.presentation import denial_line, member_line, visit_line
 from gym_live.services import member_record, members
 from gym_live.services.deps import app_deps
+from gym_live.states.acting import as_staff, done, refused
 
 
 class MemberPageState(rx.State):
@@ -41,6 +42,17 @@ class MemberPageState(rx.State):
         if self.visits_page > 0:
             self.visits_page -= 1
             await self._load()
+
+    @rx.event
+    async def extend(self, months: int):  # noqa: ANN201  (a toast)
+        code = str(self.router.page.params.get(routes.MEMBER_PARAM, ""))
+        number = months if isinstance(months, int) else 0  # 0: refused by the rule
+        try:
+            member = await as_staff(self, members.extend, code, number)
+        except GymLiveError as exc:
+            return refused(exc)
+        await self._load(card=True)  # the card shows the new end
+        return done(f"{member.full_name}'s membership now ends on {member.valid_until:%d %b %Y}.")
 
     async def _load(self, *, card: bool = False) -> None:
         code = str(self.router.page.params.get(routes.MEMBER_PARAM, ""))

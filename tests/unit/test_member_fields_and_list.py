@@ -19,6 +19,7 @@ from gym_live.domain.members import (
     NAME,
     PHONE,
     MemberStatus,
+    extended_until,
     normalize_email,
     normalize_phone,
     search_key,
@@ -173,3 +174,17 @@ def test_expiring_means_from_today_to_fourteen_days_ahead_and_expired_before_tod
         date(2026, 11, 30),
     )
     assert MemberFilter().expiry_bounds(today) == (None, None)
+
+
+def test_a_membership_is_extended_from_the_later_of_today_and_its_end() -> None:
+    today = date(2026, 12, 1)
+    assert extended_until(date(2027, 1, 31), today, 1) == date(2027, 2, 28)  # no 31 February
+    assert extended_until(date(2028, 1, 31), today, 1) == date(2028, 2, 29)
+    assert extended_until(date(2026, 11, 20), today, 3) == date(2027, 3, 1)  # lapsed: from today
+    assert extended_until(date(2026, 12, 15), today, 12) == date(2027, 12, 15)
+    assert extended_until(today, today, 1) == date(2027, 1, 1)
+    with pytest.raises(InvalidInput, match="no end date"):
+        extended_until(None, today, 1)
+    for months in (0, 2, -1, 10_000):
+        with pytest.raises(InvalidInput, match="1, 3, 12 months"):
+            extended_until(today, today, months)

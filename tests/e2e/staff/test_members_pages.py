@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from gym_live.domain.checkin import Source
 from gym_live.domain.errors import MembershipFrozen
 from gym_live.domain.member_list import MemberFilter
+from gym_live.domain.members import extended_until
 from gym_live.models import AuditEvent, Staff
 from gym_live.services import checkin, members
 from gym_live.services.deps import Deps
@@ -164,6 +165,12 @@ def test_a_member_s_page_shows_their_record_and_card(
     expect(details).to_contain_text("10000001")
     expect(desk.locator("#denials-table")).to_contain_text("membership frozen")
     expect(desk.locator("#member-card")).to_be_visible()
+    [anna] = members.find_members(MemberFilter(text="10000001"), deps=app_deps).members
+    assert anna.valid_until is not None
+    later = extended_until(anna.valid_until, anna.valid_until, 1)
+    desk.get_by_role("button", name="Extend by 1 month").click()
+    toast(desk, f"Anna Schmidt's membership now ends on {later:%d %b %Y}.")
+    expect(details).to_contain_text(f"{later.day} {later:%b %Y}")
     ARTIFACTS.mkdir(exist_ok=True)
     desk.screenshot(path=ARTIFACTS / "member-page.png", full_page=True)
     inside = members.find_members(MemberFilter(inside_only=True), deps=app_deps).members[0]
