@@ -70,56 +70,22 @@ async def guard_the_socket(app: rx.App) -> None:
 app = rx.App(stylesheets=["/gym_live.css"], api_transformer=with_security_headers)
 guard = StaffGuard()
 app.add_middleware(guard)
-app.add_page(login, route=routes.LOGIN, title="gym_live · Sign in", on_load=AuthState.open_login)
-app.add_page(
-    dashboard,
-    route=routes.DASHBOARD,
-    title="gym_live · Dashboard",
-    on_load=LiveState.open_dashboard,
+# Every page: its component, route, title, and the event that loads it.
+PAGES = (
+    (login, routes.LOGIN, "Sign in", AuthState.open_login),
+    (dashboard, routes.DASHBOARD, "Dashboard", LiveState.open_dashboard),
+    (new_member_page, routes.NEW_MEMBER, "New member", NewMemberState.open_new_member_page),
+    (member_page, routes.MEMBER, "Member", MemberPageState.open_member_page),
+    (members_page, routes.MEMBERS, "Members", MembersState.open_members_page),
+    (staff, routes.STAFF, "Staff", StaffAdminState.open_staff_page),
+    (locations_page, routes.LOCATIONS, "Locations", LocationAdminState.open_locations_page),
+    (audit_page, routes.AUDIT, "Audit", AuditState.open_audit_page),
+    (kiosks_page, routes.KIOSKS, "Kiosks", KioskAdminState.open_kiosks_page),
+    (password_page, routes.PASSWORD, "Password", AuthState.open_password_page),
+    (kiosk, routes.KIOSK, "Check in", KioskState.open_kiosk),
 )
-app.add_page(
-    new_member_page,
-    route=routes.NEW_MEMBER,
-    title="gym_live · New member",
-    on_load=NewMemberState.open_new_member_page,
-)
-app.add_page(
-    member_page,
-    route=routes.MEMBER,
-    title="gym_live · Member",
-    on_load=MemberPageState.open_member_page,
-)
-app.add_page(
-    members_page,
-    route=routes.MEMBERS,
-    title="gym_live · Members",
-    on_load=MembersState.open_members_page,
-)
-app.add_page(
-    staff, route=routes.STAFF, title="gym_live · Staff", on_load=StaffAdminState.open_staff_page
-)
-app.add_page(
-    locations_page,
-    route=routes.LOCATIONS,
-    title="gym_live · Locations",
-    on_load=LocationAdminState.open_locations_page,
-)
-app.add_page(
-    audit_page, route=routes.AUDIT, title="gym_live · Audit", on_load=AuditState.open_audit_page
-)
-app.add_page(
-    kiosks_page,
-    route=routes.KIOSKS,
-    title="gym_live · Kiosks",
-    on_load=KioskAdminState.open_kiosks_page,
-)
-app.add_page(
-    password_page,
-    route=routes.PASSWORD,
-    title="gym_live · Password",
-    on_load=AuthState.open_password_page,
-)
-app.add_page(kiosk, route=routes.KIOSK, title="gym_live · Check in", on_load=KioskState.open_kiosk)
+for component, route, title, on_load in PAGES:
+    app.add_page(component, route=route, title=f"gym_live · {title}", on_load=on_load)
 app.register_lifespan_task(keep_live_views_current)
 app.register_lifespan_task(keep_open_tabs_alive)
 app.register_lifespan_task(guard_the_socket)

@@ -13,7 +13,7 @@ from gym_live.domain.checkin import LocationSnapshot
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.feed import FeedItem, FeedKind
 from gym_live.domain.kiosks import is_online
-from gym_live.domain.member_list import EXPIRING_WITHIN
+from gym_live.domain.member_list import validity
 from gym_live.domain.staff import StaffMember
 from gym_live.services.kiosks import KioskInfo
 from gym_live.services.live_view import InsideNow, LocationView
@@ -156,8 +156,7 @@ def _iso(at: datetime | None) -> str:
 def member_line(member: MemberListing, today: date) -> dict[str, str]:
     """A line of the members list; `validity` marks an expired or soon ending membership."""
     until = member.valid_until
-    ends_soon = until is not None and today <= until <= today + EXPIRING_WITHIN
-    validity = "" if until is None else "expired" if until < today else "soon" * ends_soon
+    marked = validity(until, today)
     return {
         "code": member.code,
         "name": member.full_name,
@@ -165,7 +164,7 @@ def member_line(member: MemberListing, today: date) -> dict[str, str]:
         "phone": member.phone or "",
         "status": member.status.value,
         "valid_until": f"{until.day} {until:%b %Y}" if until else "",
-        "validity": validity,
+        "validity": marked.value if marked else "",
         "last_visit": _iso(member.last_visit_at),
         "inside": "yes" if member.inside else "",
     }

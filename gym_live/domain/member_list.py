@@ -53,6 +53,15 @@ class MemberFilter:
         return None, None
 
 
+def validity(until: date | None, today: date) -> Validity | None:
+    """Whether a membership has ended, or ends within EXPIRING_WITHIN; None otherwise."""
+    if until is None:
+        return None
+    if until < today:
+        return Validity.EXPIRED
+    return Validity.EXPIRING if until <= today + EXPIRING_WITHIN else None
+
+
 def clean_search(text: str) -> str:
     """Search text with its spaces tidied; InvalidInput when too long or with control
     characters (the search box can send anything)."""

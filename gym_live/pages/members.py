@@ -11,7 +11,7 @@ from gym_live import wording
 from gym_live.components.forms import field, search_input
 from gym_live.components.layout import staff_page
 from gym_live.components.tables import admin_table, long_text
-from gym_live.domain.member_list import MemberSort
+from gym_live.domain.member_list import MemberSort, Validity
 from gym_live.pages import routes
 from gym_live.services.members import COUNTED_UP_TO
 from gym_live.states.members import ANY, MembersState
@@ -208,8 +208,8 @@ def end_date(row: rx.Var) -> rx.Component:
         rx.text(rx.cond(row["valid_until"] != "", row["valid_until"], "no end date")),
         rx.match(
             row["validity"],
-            ("expired", rx.badge("Expired", color_scheme="red")),
-            ("soon", rx.badge("Ends soon", color_scheme="amber")),
+            (Validity.EXPIRED.value, rx.badge("Expired", color_scheme="red")),
+            (Validity.EXPIRING.value, rx.badge("Ends soon", color_scheme="amber")),
             rx.fragment(),
         ),
         spacing="2",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Engine
 
@@ -24,6 +24,10 @@ class Deps:
     bus: EventBus
     settings: Settings
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    def today(self) -> date:
+        """Today in the gym's own time zone (memberships end on its days)."""
+        return self.clock().astimezone(self.settings.zone).date()
 
 
 @functools.cache

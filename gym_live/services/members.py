@@ -110,7 +110,7 @@ def enrol(
     deps: Deps,
 ) -> MemberSnapshot:
     """The new-member form, as typed: its membership ends today or later (or never)."""
-    today = deps.clock().astimezone(deps.settings.zone).date()
+    today = deps.today()
     until = validate_end_date(optional_day(valid_until, field=VALID_UNTIL), today)
     return add_member(
         full_name,
@@ -127,7 +127,7 @@ def enrol(
 def extend(code: str, months: int, *, by: int | None = None, deps: Deps) -> MemberSnapshot:
     """Extend a membership by 1, 3 or 12 months (domain.members.extended_until), in the
     audit trail with its end before and after. Two desks extending at once extend twice."""
-    today = deps.clock().astimezone(deps.settings.zone).date()
+    today = deps.today()
     with write_session(deps.engine) as session:
         member = session.exec(
             select(Member).where(Member.member_code == normalize_code(code)).with_for_update()
@@ -237,7 +237,7 @@ def find_members(wanted: MemberFilter, *, deps: Deps) -> MemberPage:
     The count comes first and tells how to find the page: among many matches by walking
     the list's order (a page comes soon), among few from the search index.
     """
-    today = deps.clock().astimezone(deps.settings.zone).date()
+    today = deps.today()
     terms, dialect = search_terms(wanted.text), deps.engine.dialect.name
     counted = _conditions(wanted, today, member_search.counting(terms, dialect))
     # Counted up to COUNTED_UP_TO + 1: past that, "more than 1,000" says enough, and a

@@ -67,7 +67,7 @@ class MemberPageState(rx.State):
         except GymLiveError as exc:
             self.missing, self.details, self.visits, self.denials = exc.message, {}, [], []
             return
-        today = deps.clock().astimezone(deps.settings.zone).date()
+        today = deps.today()
         self.details, self.has_pin = member_line(found.member, today), found.has_pin
         self.visits = [visit_line(visit) for visit in found.visits]
         self.has_older_visits = found.has_older_visits

@@ -96,7 +96,7 @@ class MembersState(rx.State):
         except GymLiveError as exc:
             self.error, self.rows, self.total = exc.message, [], 0
             return
-        today = deps.clock().astimezone(deps.settings.zone).date()
+        today = deps.today()
         self.rows = [member_line(member, today) for member in found.members]
         self.total, self.counted_all, self.pages = found.total, found.counted_all, found.pages
         self.error, self.loaded = "", True
