@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from gym_live.domain.audit import DETAIL_LENGTH, SUBJECT_LENGTH, AuditKind
 from gym_live.domain.checkin import CheckoutReason, Source
+from gym_live.domain.member_status import FREEZE_REASON_LENGTH
 from gym_live.domain.members import (
     MAX_CODE_LENGTH,
     NAME_LENGTH,
@@ -82,6 +83,11 @@ class Member(SQLModel, table=True):
         sa_column=sa.Column(sa.String(16), nullable=False),
     )
     valid_until: date | None = None
+    # While frozen: why, and the freeze's last day (None: until someone unfreezes it).
+    freeze_reason: str | None = Field(
+        default=None, sa_column=sa.Column(sa.String(FREEZE_REASON_LENGTH))
+    )
+    frozen_until: date | None = None
     pin_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(255)))
     created_at: datetime = Field(sa_column=_utc_column())
     # What the members list finds and sorts a name by (see domain.members.search_key),

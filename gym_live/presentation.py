@@ -153,6 +153,11 @@ def _iso(at: datetime | None) -> str:
     return at.isoformat() if at else ""
 
 
+def day_text(day: date | None) -> str:
+    """A day as staff read it: 5 Dec 2026 (empty for none)."""
+    return f"{day.day} {day:%b %Y}" if day else ""
+
+
 def member_line(member: MemberListing, today: date) -> dict[str, str]:
     """A line of the members list; `validity` marks an expired or soon ending membership."""
     until = member.valid_until
@@ -163,7 +168,7 @@ def member_line(member: MemberListing, today: date) -> dict[str, str]:
         "email": member.email or "",
         "phone": member.phone or "",
         "status": member.status.value,
-        "valid_until": f"{until.day} {until:%b %Y}" if until else "",
+        "valid_until": day_text(until),
         "validity": marked.value if marked else "",
         "last_visit": _iso(member.last_visit_at),
         "inside": "yes" if member.inside else "",

@@ -75,6 +75,13 @@ AUDIT_KINDS = {
     AuditKind.LOCATION_CHANGED: "Changed a location",
     AuditKind.MEMBER_ADDED: "Enrolled a member",
     AuditKind.MEMBER_EXTENDED: "Extended a membership",
+    AuditKind.MEMBER_EDITED: "Changed a member's details",
+    AuditKind.MEMBER_FROZEN: "Froze a membership",
+    AuditKind.MEMBER_UNFROZEN: "Unfroze a membership",
+    AuditKind.MEMBER_CANCELLED: "Cancelled a membership",
+    AuditKind.MEMBER_REACTIVATED: "Reactivated a membership",
+    AuditKind.PIN_SET: "Set a member's PIN",
+    AuditKind.PIN_REMOVED: "Removed a member's PIN",
 }
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"

@@ -13,7 +13,7 @@ from gym_live.domain.checkin import CheckinResult, Source
 from gym_live.domain.errors import Conflict, InvalidInput
 from gym_live.domain.kiosks import PAIRING_TTL
 from gym_live.domain.members import pin_rule
-from gym_live.services import demo, kiosks, locations, members, stats, sweep
+from gym_live.services import demo, kiosks, locations, member_changes, members, stats, sweep
 from gym_live.services.deps import Deps
 
 # What a command returns: its JSON keys, and the "text" printed without --json.
@@ -60,7 +60,7 @@ def member_add(args: argparse.Namespace, deps: Deps) -> Output:
 
 def member_set_pin(args: argparse.Namespace, deps: Deps) -> Output:
     pin = None if args.remove else _read_pin()
-    done = members.set_pin(args.code, pin, deps=deps)
+    done = member_changes.set_pin(args.code, pin, deps=deps)
     return {
         "member": schemas.member(done),
         "text": f"PIN {'removed' if pin is None else 'set'} for {done.full_name}.",

@@ -38,6 +38,13 @@ class AuditKind(StrEnum):
     LOCATION_CHANGED = "location_changed"
     MEMBER_ADDED = "member_added"
     MEMBER_EXTENDED = "member_extended"
+    MEMBER_EDITED = "member_edited"
+    MEMBER_FROZEN = "member_frozen"
+    MEMBER_UNFROZEN = "member_unfrozen"
+    MEMBER_CANCELLED = "member_cancelled"
+    MEMBER_REACTIVATED = "member_reactivated"
+    PIN_SET = "pin_set"
+    PIN_REMOVED = "pin_removed"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

@@ -16,6 +16,7 @@ from gym_live.domain.errors import (
     MembershipFrozen,
     NotCheckedIn,
 )
+from gym_live.domain.member_status import status_on
 from gym_live.domain.members import MemberSnapshot, MemberStatus
 
 
@@ -116,11 +117,17 @@ def decide_scan(facts: ScanFacts) -> Action:
 
 def ensure_may_enter(member: MemberSnapshot, location: LocationSnapshot, now: datetime) -> None:
     """Raise the specific refusal if the member may not check in here now."""
-    if member.status is MemberStatus.CANCELLED:
-        raise MembershipCancelled("This membership has been cancelled.")
-    if member.status is MemberStatus.FROZEN:
-        raise MembershipFrozen("This membership is frozen.")
     today = now.astimezone(location.zone).date()
+    status = status_on(member.status, member.frozen_until, today)
+    if status is MemberStatus.CANCELLED:
+        raise MembershipCancelled("This membership has been cancelled.")
+    if status is MemberStatus.FROZEN:
+        last_day = member.frozen_until
+        raise MembershipFrozen(
+            f"This membership is frozen until {last_day.isoformat()}."
+            if last_day
+            else "This membership is frozen."
+        )
     if member.valid_until is not None and today > member.valid_until:
         raise MembershipExpired(f"This membership expired on {member.valid_until.isoformat()}.")
     if location.inside_now >= location.capacity:

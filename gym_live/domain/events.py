@@ -15,6 +15,12 @@ class EventKind(StrEnum):
     DENIED = "denied"
     # A location's name, capacity or time zone changed, or a location was added.
     LOCATION_CHANGED = "location_changed"
+    # A member's name or card number changed: every view re-reads its rows.
+    MEMBER_CHANGED = "member_changed"
+
+
+# The location_id of an event about every location.
+EVERY_LOCATION = 0
 
 
 @dataclass(frozen=True)

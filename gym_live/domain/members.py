@@ -61,6 +61,7 @@ class MemberSnapshot:
     status: MemberStatus
     valid_until: date | None
     has_pin: bool = False
+    frozen_until: date | None = None  # a freeze's last day (None: until unfrozen)
 
     @property
     def first_name(self) -> str:

@@ -6,7 +6,8 @@
   round however many events came in it; the rows round follows with the feed and "who is
   inside" rows, at most every ROWS_INTERVAL;
 - the reconcile re-reads everything every interval (changes made outside the app) and sends
-  revoked kiosks back to pairing; the sweep closes visits past the maximum stay.
+  revoked kiosks back to pairing; the sweep closes visits past the maximum stay and ends
+  freezes past their last day.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from gym_live.domain.events import EventKind
-from gym_live.services import sweep
+from gym_live.services import member_changes, sweep
 
 if TYPE_CHECKING:
     from gym_live.live.hub import LiveHub
@@ -27,6 +28,8 @@ RESUBSCRIBE_SECONDS = 1.0
 # Rows (feed, who is inside) go out at most this often per location under a burst.
 ROWS_INTERVAL = 0.1
 ALL = None  # a change of every location
+# Changes every view shows: a location's name (in every picker), a member's name or card.
+_EVERY_VIEW = (EventKind.LOCATION_CHANGED, EventKind.MEMBER_CHANGED)
 
 
 class Changed:
@@ -69,8 +72,8 @@ async def relay(hub: LiveHub, changed: Changed) -> None:
     while True:
         try:
             async for event in hub.deps.bus.subscribe():
-                if event is None or event.kind is EventKind.LOCATION_CHANGED:
-                    changed.add(ALL)  # the picker of every location shows its name
+                if event is None or event.kind in _EVERY_VIEW:
+                    changed.add(ALL)
                 elif hub.is_new(event.id):
                     changed.add(event.location_id)
         except Exception:
@@ -120,6 +123,7 @@ async def reconcile_forever(hub: LiveHub) -> None:
 async def sweep_forever(hub: LiveHub) -> None:
     while True:
         await logged(asyncio.to_thread(sweep.auto_checkout, deps=hub.deps))
+        await logged(asyncio.to_thread(member_changes.unfreeze_ended, deps=hub.deps))
         await asyncio.sleep(hub.deps.settings.sweep_interval.total_seconds())
 
 

@@ -1,19 +1,36 @@
 """`/members/[code]` (all staff): a member's details and card, their visits (20 a page,
-newest first) and their refused check-ins."""
+newest first) and their refused check-ins; the details edited, the status and the PIN
+changed in dialogs."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from gym_live.components.forms import field, form_error, text_input
 from gym_live.components.layout import staff_page
 from gym_live.components.member_card import member_card
 from gym_live.components.tables import admin_table, long_text, newer_older
-from gym_live.domain.members import EXTENSIONS
+from gym_live.domain.member_status import FREEZE_REASON_LENGTH, FREEZE_REASONS, FROZEN_UNTIL, REASON
+from gym_live.domain.members import (
+    CODE,
+    EMAIL,
+    EMAIL_LENGTH,
+    EXTENSIONS,
+    MAX_CODE_LENGTH,
+    NAME,
+    NAME_LENGTH,
+    PHONE,
+    PHONE_LENGTH,
+    PIN,
+    MemberStatus,
+    pin_rule,
+)
 from gym_live.pages import routes
 from gym_live.pages.members import end_date, status_badge
 from gym_live.states.member_page import MemberPageState
 
 DETAILS = MemberPageState.details
+ERRORS = MemberPageState.errors
 
 
 def member_page() -> rx.Component:
@@ -64,11 +81,18 @@ def details() -> rx.Component:
     return rx.card(
         rx.data_list.root(
             _item("Card number", rx.code(DETAILS.get("code", ""))),
-            _item("Status", status_badge(DETAILS.get("status", ""))),
+            _item("Status", rx.vstack(status_line(), status_buttons(), spacing="2")),
             _item("Membership ends", rx.vstack(end_date(DETAILS), extend_buttons(), spacing="2")),
             _item("Email", long_text(_or_none(DETAILS.get("email", "")))),
             _item("Phone", rx.text(_or_none(DETAILS.get("phone", "")))),
-            _item("Door PIN", rx.text(rx.cond(MemberPageState.has_pin, "set", "none"))),
+            _item(
+                "Door PIN",
+                rx.vstack(
+                    rx.text(rx.cond(MemberPageState.has_pin, "set", "none")),
+                    pin_buttons(),
+                    spacing="2",
+                ),
+            ),
             _item(
                 "Last visit",
                 rx.cond(
@@ -87,8 +111,253 @@ def details() -> rx.Component:
             ),
             id="member-details",
         ),
+        rx.button(
+            rx.icon("pencil", size=14),
+            "Edit details",
+            on_click=MemberPageState.open_panel("details"),
+            size="1",
+            variant="soft",
+            margin_top="4",
+            id="edit-details",
+        ),
+        details_dialog(),
+        freeze_dialog(),
+        pin_dialog(),
+        cancel_dialog(),
         flex="1 1 24em",
     )
+
+
+def status_line() -> rx.Component:
+    """The status, and while frozen: until when, and why."""
+    frozen_until, reason = DETAILS.get("frozen_until", ""), DETAILS.get("freeze_reason", "")
+    return rx.hstack(
+        status_badge(DETAILS.get("status", "")),
+        rx.cond(
+            DETAILS.get("status", "") == MemberStatus.FROZEN.value,
+            rx.text(
+                rx.cond(frozen_until != "", "until " + frozen_until, "until unfrozen"),
+                rx.cond(reason != "", " · " + reason, ""),
+                size="2",
+                class_name="gl-long-text",
+                id="freeze-line",
+            ),
+        ),
+        spacing="2",
+        align="center",
+        wrap="wrap",
+    )
+
+
+def status_buttons() -> rx.Component:
+    """What the status can change to from here."""
+    cancel = _small_button(
+        "Cancel membership…", MemberPageState.open_panel("cancel"), "cancel-membership", "red"
+    )
+    return rx.match(
+        DETAILS.get("status", ""),
+        (
+            MemberStatus.ACTIVE.value,
+            rx.hstack(
+                _small_button("Freeze…", MemberPageState.open_panel("freeze"), "freeze"), cancel
+            ),
+        ),
+        (
+            MemberStatus.FROZEN.value,
+            rx.hstack(_small_button("Unfreeze", MemberPageState.unfreeze, "unfreeze"), cancel),
+        ),
+        (
+            MemberStatus.CANCELLED.value,
+            _small_button("Reactivate", MemberPageState.reactivate, "reactivate"),
+        ),
+        rx.fragment(),
+    )
+
+
+def pin_buttons() -> rx.Component:
+    return rx.hstack(
+        _small_button(
+            rx.cond(MemberPageState.has_pin, "Reset PIN…", "Set PIN…"),
+            MemberPageState.open_panel("pin"),
+            "set-pin",
+        ),
+        rx.cond(
+            MemberPageState.has_pin,
+            _small_button("Remove PIN", MemberPageState.remove_pin, "remove-pin", "red"),
+        ),
+    )
+
+
+def _small_button(
+    label: str | rx.Var, on_click: object, id: str, color: str | None = None
+) -> rx.Component:
+    return rx.button(label, on_click=on_click, size="1", variant="soft", color_scheme=color, id=id)
+
+
+def details_dialog() -> rx.Component:
+    return _dialog(
+        "details",
+        "Edit details",
+        "A new card number replaces the old card: the old one stops working.",
+        _dialog_form(
+            MemberPageState.save_details,
+            "Save",
+            "save-details",
+            *[
+                field(
+                    label, name, _input(name, DETAILS.get(key, ""), **props), ERRORS.get(name, "")
+                )
+                for label, name, key, props in DETAIL_INPUTS
+            ],
+        ),
+    )
+
+
+# The details form's fields: label, name, the details' key it starts from, input properties.
+DETAIL_INPUTS = (
+    ("Name", NAME, "name", {"max_length": NAME_LENGTH}),
+    ("Card number", CODE, "code", {"max_length": MAX_CODE_LENGTH}),
+    ("Email (optional)", EMAIL, "email", {"max_length": EMAIL_LENGTH, "input_mode": "email"}),
+    ("Phone (optional)", PHONE, "phone", {"max_length": PHONE_LENGTH, "type": "tel"}),
+)
+
+
+def freeze_dialog() -> rx.Component:
+    return _dialog(
+        "freeze",
+        "Freeze the membership",
+        "A frozen member cannot check in; one inside now stays inside. With a last day, the "
+        "membership unfreezes by itself the day after.",
+        _dialog_form(
+            MemberPageState.freeze,
+            "Freeze",
+            "confirm-freeze",
+            field(
+                "Reason",
+                REASON,
+                text_input(
+                    REASON,
+                    max_length=FREEZE_REASON_LENGTH,
+                    width="100%",
+                    auto_complete="off",
+                    custom_attrs={"list": "freeze-reasons"},
+                ),
+                ERRORS.get(REASON, ""),
+            ),
+            rx.el.datalist(
+                *[rx.el.option(value=reason) for reason in FREEZE_REASONS], id="freeze-reasons"
+            ),
+            field(
+                "Last day (optional)",
+                FROZEN_UNTIL,
+                text_input(FROZEN_UNTIL, max_length=10, type="date", width="100%"),
+                ERRORS.get(FROZEN_UNTIL, ""),
+            ),
+        ),
+    )
+
+
+def pin_dialog() -> rx.Component:
+    return _dialog(
+        "pin",
+        rx.cond(MemberPageState.has_pin, "Reset the door PIN", "Set a door PIN"),
+        f"The member types it at the kiosk after scanning their card ({pin_rule()}).",
+        _dialog_form(
+            MemberPageState.set_pin,
+            "Save PIN",
+            "save-pin",
+            field(
+                "New PIN",
+                PIN,
+                text_input(
+                    PIN,
+                    max_length=6,
+                    type="password",
+                    input_mode="numeric",
+                    auto_complete="new-password",
+                    width="100%",
+                ),
+                ERRORS.get(PIN, ""),
+            ),
+        ),
+    )
+
+
+def cancel_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Cancel the membership of ", DETAILS.get("name", ""), "?"),
+            rx.alert_dialog.description(
+                "They can no longer check in; one inside now stays inside. A cancelled "
+                "membership can be reactivated.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Keep it", variant="soft", color_scheme="gray", id="keep-membership")
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Cancel membership",
+                        color_scheme="red",
+                        high_contrast=True,
+                        on_click=MemberPageState.cancel_membership,
+                        id="confirm-cancel",
+                    )
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="4",
+            ),
+            class_name="gl-long-text",
+        ),
+        open=MemberPageState.panel == "cancel",
+        on_open_change=MemberPageState.panel_open_changed,
+    )
+
+
+def _dialog(
+    panel: str, title: str | rx.Component, description: str, form: rx.Component
+) -> rx.Component:
+    """A change's dialog, open while the state says so (closing it clears its errors)."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.dialog.description(description, size="2", margin_bottom="3"),
+            form,
+            max_width="30em",
+        ),
+        open=MemberPageState.panel == panel,
+        on_open_change=MemberPageState.panel_open_changed,
+    )
+
+
+def _dialog_form(
+    on_submit: rx.EventHandler, submit: str, submit_id: str, *fields: rx.Component
+) -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            *fields,
+            form_error(ERRORS.get("form", "")),
+            rx.hstack(
+                rx.dialog.close(
+                    rx.button("Back", type="button", variant="soft", color_scheme="gray")
+                ),
+                rx.button(submit, type="submit", high_contrast=True, id=submit_id),
+                justify="end",
+                spacing="3",
+                width="100%",
+            ),
+            spacing="3",
+            align="stretch",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+    )
+
+
+def _input(name: str, value: rx.Var, **props: object) -> rx.Component:
+    return text_input(name, default_value=value, width="100%", auto_complete="off", **props)
 
 
 def extend_buttons() -> rx.Component:

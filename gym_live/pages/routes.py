@@ -9,6 +9,12 @@ NEW_MEMBER = "/members/new"
 # A member's page, by card number (never "new": a card number has at least 4 characters).
 MEMBER = "/members/[code]"
 MEMBER_PARAM = "code"
+
+
+def member_path(code: str) -> str:
+    return f"{MEMBERS}/{code}"
+
+
 STAFF = "/staff"
 KIOSKS = "/kiosks"
 LOCATIONS = "/locations"

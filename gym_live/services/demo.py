@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from gym_live.adapters.db import write_session
 from gym_live.domain.checkin import CheckoutReason, Source
 from gym_live.domain.errors import Conflict, InvalidInput
+from gym_live.domain.member_status import FREEZE_REASONS
 from gym_live.domain.members import MemberStatus
 from gym_live.domain.stats import day_window
 from gym_live.models import Location, Member, Visit
@@ -55,6 +56,9 @@ _LAST = [
 ]
 
 
+DEMO_FREEZE_REASON = FREEZE_REASONS[0]
+
+
 def demo_code(index: int) -> str:
     """Demo member i (0-based) carries card number 10000001 + i."""
     return str(FIRST_CODE + index)
@@ -95,6 +99,7 @@ def seed_demo(*, members: int = 40, deps: Deps) -> dict[str, int]:
                     member_code=demo_code(i),
                     full_name=f"{_FIRST[i % len(_FIRST)]} {_LAST[(i * 7) % len(_LAST)]}",
                     status=status.value,
+                    freeze_reason=DEMO_FREEZE_REASON if status is MemberStatus.FROZEN else None,
                     valid_until=valid_until,
                     created_at=now,
                 )

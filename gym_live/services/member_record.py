@@ -4,7 +4,7 @@ refused check-ins. Read-only; staff only, by the guard."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -41,6 +41,8 @@ class DenialLine:
 class MemberRecord:
     member: MemberListing
     has_pin: bool
+    freeze_reason: str | None  # while frozen: why, and the freeze's last day, if it has one
+    frozen_until: date | None
     visits: list[VisitLine]
     has_older_visits: bool
     denials: list[DenialLine]
@@ -70,6 +72,8 @@ def member_record(code: str, *, visits_page: int = 0, deps: Deps) -> MemberRecor
         return MemberRecord(
             listing(member, inside),
             member.pin_hash is not None,
+            member.freeze_reason,
+            member.frozen_until,
             [VisitLine(*row) for row in visits[:HISTORY_PAGE_SIZE]],
             len(visits) > HISTORY_PAGE_SIZE,
             [DenialLine(*row) for row in denials],

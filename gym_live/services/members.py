@@ -28,11 +28,9 @@ from gym_live.domain.members import (
     VALID_UNTIL,
     MemberSnapshot,
     MemberStatus,
-    extended_until,
     normalize_code,
     normalize_email,
     normalize_phone,
-    printable_code,
     search_terms,
     validate_end_date,
     validate_full_name,
@@ -124,32 +122,6 @@ def enrol(
     )
 
 
-def extend(code: str, months: int, *, by: int | None = None, deps: Deps) -> MemberSnapshot:
-    """Extend a membership by 1, 3 or 12 months (domain.members.extended_until), in the
-    audit trail with its end before and after. Two desks extending at once extend twice."""
-    today = deps.today()
-    with write_session(deps.engine) as session:
-        member = session.exec(
-            select(Member).where(Member.member_code == normalize_code(code)).with_for_update()
-        ).first()
-        if member is None:
-            raise NotFound(f"No member has card number {printable_code(code.strip())}.")
-        before = member.valid_until
-        member.valid_until = extended_until(before, today, months)
-        session.add(member)
-        detail = f"{before} → {member.valid_until} (+{months} month{'s' * (months != 1)})"
-        audit.record(
-            session,
-            AuditKind.MEMBER_EXTENDED,
-            member.full_name,
-            by=by,
-            at=deps.clock(),
-            detail=detail,
-        )
-        session.commit()
-        return to_snapshot(member)
-
-
 def list_members(*, deps: Deps, limit: int = 1000) -> list[MemberSnapshot]:
     with read_session(deps.engine) as session:
         rows = session.exec(select(Member).order_by(Member.full_name).limit(limit)).all()
@@ -168,6 +140,7 @@ def to_snapshot(member: Member) -> MemberSnapshot:
         status=MemberStatus(member.status),
         valid_until=member.valid_until,
         has_pin=member.pin_hash is not None,
+        frozen_until=member.frozen_until,
     )
 
 
@@ -303,19 +276,6 @@ def listing(member: Member, inside: bool) -> MemberListing:
         member.last_visit_at,
         inside,
     )
-
-
-def set_pin(code: str, pin: str | None, *, deps: Deps) -> MemberSnapshot:
-    """Protect a member's check-ins with a PIN (stored as an argon2 hash), or remove it."""
-    pin_hash = hash_secret(validate_pin(pin)) if pin is not None else None
-    with write_session(deps.engine) as session:
-        member = _by_code(session, normalize_code(code))
-        if member is None:
-            raise NotFound(f"No member with code {code.strip()[:40]!r}.")
-        member.pin_hash = pin_hash
-        session.add(member)
-        session.commit()
-        return to_snapshot(member)
 
 
 def member_card(code: str, *, deps: Deps) -> bytes:

@@ -22,7 +22,7 @@ from gym_live.domain.errors import (
 )
 from gym_live.domain.kiosks import SEEN_EVERY, UNKNOWN_LIMIT
 from gym_live.models import DeniedAttempt, Kiosk, Member
-from gym_live.services import kiosks, members
+from gym_live.services import kiosks, member_changes
 from gym_live.services.deps import Deps
 from tests.helpers.builders import count, gym, member
 from tests.helpers.fakes import FakeClock
@@ -138,7 +138,7 @@ def test_guesses_sent_at_once_from_many_tabs_still_pause_the_kiosk_at_the_limit(
 def test_a_member_with_a_pin_needs_it_to_check_in_but_not_out(
     deps: Deps, clock: FakeClock, paired: str
 ) -> None:
-    members.set_pin("10000001", "2468", deps=deps)
+    member_changes.set_pin("10000001", "2468", deps=deps)
     with deps.engine.connect() as conn:
         stored = conn.execute(sa.select(Member.pin_hash)).scalars().all()
     assert all(h is None or (h.startswith("$argon2id$") and "2468" not in h) for h in stored)
@@ -158,9 +158,9 @@ def test_a_member_with_a_pin_needs_it_to_check_in_but_not_out(
 def test_pins_are_validated_and_can_be_removed(deps: Deps, paired: str) -> None:
     for bad in ("12", "1234567", "12a4", "١٢٣٤"):
         with pytest.raises(InvalidInput, match="4 to 6 digits"):
-            members.set_pin("10000001", bad, deps=deps)
-    members.set_pin("10000001", "2468", deps=deps)
-    assert not members.set_pin("10000001", None, deps=deps).has_pin
+            member_changes.set_pin("10000001", bad, deps=deps)
+    member_changes.set_pin("10000001", "2468", deps=deps)
+    assert not member_changes.set_pin("10000001", None, deps=deps).has_pin
     assert kiosks.kiosk_scan(paired, "10000001", deps=deps).action is Action.CHECK_IN
     with pytest.raises(NotFound):
-        members.set_pin("99999999", "2468", deps=deps)
+        member_changes.set_pin("99999999", "2468", deps=deps)

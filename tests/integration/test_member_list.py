@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -10,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from gym_live.domain.checkin import Source
-from gym_live.domain.errors import Conflict, GymLiveError, InvalidInput, NotFound
+from gym_live.domain.errors import Conflict, GymLiveError, InvalidInput
 from gym_live.domain.member_list import MEMBERS_PAGE_SIZE, MemberFilter, MemberSort, Validity
 from gym_live.domain.members import (
     CODE,
@@ -20,37 +19,12 @@ from gym_live.domain.members import (
     PIN,
     VALID_UNTIL,
     MemberStatus,
-    extended_until,
 )
 from gym_live.models import AuditEvent, Member
 from gym_live.services import checkin, members
 from gym_live.services.deps import Deps
-from tests.helpers.builders import count, gym, member
+from tests.helpers.builders import count, member
 from tests.helpers.fakes import FakeClock
-
-
-@pytest.fixture
-def club(deps: Deps, clock: FakeClock) -> Deps:
-    today = clock.now.date()
-    gym(deps)
-    member(
-        deps,
-        "10000001",
-        "Anna Schmidt",
-        valid_until=today + timedelta(days=30),
-        email=" Anna.Schmidt@Example.com",
-        phone="+49 30 1234567",
-    )
-    member(deps, "10000002", "José Ölmez", valid_until=today + timedelta(days=5))
-    member(deps, "10000003", "Fred Frozen", status="frozen", valid_until=today - timedelta(days=10))
-    member(deps, "10000004", "Zoe Never")
-    member(deps, "10000005", "Ben Okafor", status="cancelled", valid_until=today - timedelta(1))
-    checkin.scan("10000002", source=Source.KIOSK, deps=deps)  # José came and went
-    clock.advance(minutes=90)
-    checkin.scan("10000002", source=Source.KIOSK, deps=deps)
-    clock.advance(minutes=5)
-    checkin.scan("10000001", source=Source.KIOSK, deps=deps)  # Anna is inside
-    return deps
 
 
 def names(deps: Deps, **wanted: object) -> list[str]:
@@ -191,38 +165,3 @@ def test_an_enrolled_member_is_in_the_audit_trail_with_what_they_were_given(
     assert (line.kind, line.subject) == ("member_added", "Noor Haddad")
     assert line.detail == f"card {made.code}, until {until}, noor@example.org, PIN"
     assert enrol(club, full_name="Open Ended", code="ab-77").valid_until is None
-
-
-def test_extending_a_membership_moves_its_end_and_says_so_in_the_audit_trail(
-    club: Deps, clock: FakeClock
-) -> None:
-    today = clock.now.date()
-    anna = members.extend("10000001", 1, by=None, deps=club)  # ends in 30 days: from then
-    assert anna.valid_until == extended_until(today + timedelta(days=30), today, 1)
-    fred = members.extend("10000003", 3, deps=club)  # expired 10 days ago: from today
-    assert fred.valid_until == extended_until(today, today, 3)
-    with pytest.raises(InvalidInput, match="no end date"):
-        members.extend("10000004", 1, deps=club)  # Zoe's membership has no end
-    with pytest.raises(NotFound):
-        members.extend("99999999", 1, deps=club)
-    with club.engine.connect() as conn:
-        details = (
-            conn.execute(sa.select(AuditEvent.detail).where(AuditEvent.kind == "member_extended"))
-            .scalars()
-            .all()
-        )
-    assert sorted(details) == sorted(
-        [
-            f"{today + timedelta(days=30)} → {anna.valid_until} (+1 month)",
-            f"{today - timedelta(days=10)} → {fred.valid_until} (+3 months)",
-        ]
-    )
-
-
-def test_two_desks_extending_at_once_extend_twice(club: Deps, clock: FakeClock) -> None:
-    today = clock.now.date()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda _: members.extend("10000002", 1, deps=club), range(2)))
-    once = extended_until(today + timedelta(days=5), today, 1)
-    [jose] = members.find_members(MemberFilter(text="10000002"), deps=club).members
-    assert jose.valid_until == extended_until(once, today, 1)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from gym_live.adapters.member_search import POSTGRES_INDEX, SQLITE_INDEX, include_name
-from gym_live.adapters.migrations import upgrade_to_head
+from gym_live.adapters.migrations import PROJECT_ROOT, upgrade_to_head
+from gym_live.domain.member_list import MemberFilter
+from gym_live.services import members
+from gym_live.services.deps import Deps
+from gym_live.settings import Settings
+from tests.helpers.fakes import FakeClock, RecordingBus
 
 
 def test_empty_database_upgrades_to_head_matching_the_models(empty_database_url: str) -> None:
@@ -67,3 +74,22 @@ def test_existing_members_get_their_search_key_and_last_visit(empty_database_url
         ).all()
     assert [key for key, _ in rows] == ["jose olmez", "never came"]
     assert str(rows[0][1]).startswith("2026-03-05 10:00:00") and rows[1][1] is None
+
+
+def test_the_freeze_columns_come_and_go_in_place(empty_database_url: str) -> None:
+    """0011 adds and drops its columns without rebuilding the member table, so SQLite's
+    search index keeps its triggers both ways."""
+    upgrade_to_head(empty_database_url)
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["database_url"] = empty_database_url
+    config.attributes["configure_logger"] = False
+    command.downgrade(config, "0010")
+    engine = sa.create_engine(empty_database_url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        columns = {column["name"] for column in sa.inspect(conn).get_columns("member")}
+    assert "frozen_until" not in columns and "freeze_reason" not in columns
+    upgrade_to_head(empty_database_url)
+    deps = Deps(engine=engine, bus=RecordingBus(), settings=Settings(), clock=FakeClock())
+    members.add_member("Found Again", code="5005", deps=deps)
+    found = members.find_members(MemberFilter(text="found ag"), deps=deps).members
+    assert [listing.code for listing in found] == ["5005"]

@@ -276,6 +276,11 @@ def test_every_page_passes_axe_and_is_photographed(
     tab.wait_for_timeout(1_000)
     found["/members/[code]"] = blocking_violations(tab)
     tab.screenshot(path=ARTIFACTS / f"member-{scheme}.png", full_page=True)
+    tab.click("#edit-details")  # a change's dialog, over the page
+    expect(tab.locator("#save-details")).to_be_visible()
+    found["/members/[code], editing"] = blocking_violations(tab)
+    tab.screenshot(path=ARTIFACTS / f"member-edit-{scheme}.png")
+    tab.keyboard.press("Escape")
     assert {path: seen for path, seen in found.items() if seen} == {}
     assert refused == []
     page.close()

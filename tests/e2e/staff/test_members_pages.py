@@ -20,6 +20,11 @@ from tests.helpers.app import ARTIFACTS, STAFF_USER, AppServer
 from tests.helpers.dashboard_page import sign_in, toast
 
 pytestmark = pytest.mark.e2e
+# What test_the_desk_edits_freezes_and_protects_a_member... does, as the audit trail has it.
+CHANGES_MADE = (
+    *("member_edited", "member_frozen", "member_unfrozen", "pin_set", "pin_removed"),
+    *("member_cancelled", "member_reactivated", "member_edited"),
+)
 LONG_NAME = "W" * 120
 HTML_NAME = "<img src=x onerror=alert(1)> Hacker"
 
@@ -169,7 +174,7 @@ def test_a_member_s_page_shows_their_record_and_card(
     assert anna.valid_until is not None
     later = extended_until(anna.valid_until, anna.valid_until, 1)
     desk.get_by_role("button", name="Extend by 1 month").click()
-    toast(desk, f"Anna Schmidt's membership now ends on {later:%d %b %Y}.")
+    toast(desk, f"Anna Schmidt's membership now ends on {later.day} {later:%b %Y}.")
     expect(details).to_contain_text(f"{later.day} {later:%b %Y}")
     ARTIFACTS.mkdir(exist_ok=True)
     desk.screenshot(path=ARTIFACTS / "member-page.png", full_page=True)
@@ -180,4 +185,86 @@ def test_a_member_s_page_shows_their_record_and_card(
     expect(desk.locator("#no-denials")).to_be_visible()
     desk.goto(app.url + "/members/99999999")
     expect(desk.locator("#member-missing")).to_contain_text("No member has card number 99999999")
+    desk.goto(app.url + "/members")
+
+
+def test_the_desk_edits_freezes_and_protects_a_member_and_the_dashboard_follows(
+    desk: Page, app: AppServer, app_deps: Deps
+) -> None:
+    members.add_member("Pat Doe", code="77000009", deps=app_deps)
+    where = app_deps.settings.demo_location
+    checkin.check_in("77000009", location=where, source=Source.STAFF, deps=app_deps)
+    dashboard = desk.context.new_page()  # the same desk's dashboard, in another tab
+    dashboard.goto(app.url + "/")
+    expect(dashboard.locator("#inside-table")).to_contain_text("Pat Doe", timeout=15_000)
+    desk.goto(app.url + "/members/77000009")
+    details = desk.locator("#member-details")
+    expect(details).to_contain_text("Inside")
+
+    # Details: a bad email is named beside its field and saves nothing; a new name is
+    # saved and reaches the open dashboard's "who is inside" list.
+    desk.click("#edit-details")
+    desk.fill("#field-email", "pat@")
+    desk.click("#save-details")
+    expect(desk.locator("#error-email")).to_contain_text("not an email")
+    desk.fill("#field-email", "pat@example.org")
+    desk.fill("#field-full_name", "Pat Doe-Okafor")
+    desk.click("#save-details")
+    toast(desk, "Pat Doe-Okafor's details are saved.")
+    expect(desk.get_by_role("heading", name="Pat Doe-Okafor")).to_be_visible()
+    expect(details).to_contain_text("pat@example.org")
+    expect(dashboard.locator("#inside-table")).to_contain_text("Pat Doe-Okafor")
+
+    # Frozen while inside: still inside, with the reason and the last day on the page.
+    desk.click("#freeze")
+    desk.click("#confirm-freeze")
+    expect(desk.locator("#error-reason")).to_contain_text("Say why")
+    desk.fill("#field-reason", "Travel")
+    desk.screenshot(path=ARTIFACTS / "member-freeze.png")
+    desk.fill("#field-frozen_until", "2099-01-01")
+    desk.click("#confirm-freeze")
+    expect(desk.locator("#error-frozen_until")).to_contain_text("within a year")
+    desk.fill("#field-frozen_until", "")
+    desk.click("#confirm-freeze")
+    toast(desk, "Pat Doe-Okafor's membership is frozen.")
+    expect(desk.locator("#freeze-line")).to_have_text("until unfrozen · Travel")
+    expect(details).to_contain_text("Inside")
+    desk.click("#unfreeze")
+    toast(desk, "Pat Doe-Okafor's membership is active again.")
+    expect(desk.locator("#freeze")).to_be_visible()
+
+    # The PIN: the rule beside the field; then set, and removed.
+    desk.click("#set-pin")
+    desk.fill("#field-pin", "12")
+    desk.click("#save-pin")
+    expect(desk.locator("#error-pin")).to_have_text("A PIN is 4 to 6 digits.")
+    desk.fill("#field-pin", "2468")
+    desk.click("#save-pin")
+    toast(desk, "Pat's new PIN is set")
+    expect(desk.locator("#remove-pin")).to_be_visible()
+    desk.click("#remove-pin")
+    toast(desk, "Pat no longer needs a PIN at the door.")
+    expect(desk.locator("#remove-pin")).to_have_count(0)
+
+    # Cancelled after a confirmation, and reactivated.
+    desk.click("#cancel-membership")
+    desk.click("#confirm-cancel")
+    toast(desk, "Pat Doe-Okafor's membership is cancelled.")
+    expect(details).to_contain_text("Cancelled")
+    desk.click("#reactivate")
+    expect(desk.locator("#freeze")).to_be_visible()
+
+    # A lost card: a new number, and the page moves to the member's new address.
+    desk.click("#edit-details")
+    desk.fill("#field-code", "77000019")
+    desk.click("#save-details")
+    expect(desk).to_have_url(re.compile("/members/77000019$"))
+    expect(details).to_contain_text("77000019")
+    with app_deps.engine.connect() as conn:
+        kinds = conn.execute(
+            sa.select(AuditEvent.kind).where(AuditEvent.subject == "Pat Doe-Okafor")
+        ).scalars()
+        assert sorted(kinds) == sorted(CHANGES_MADE)
+    checkin.check_out("77000019", location=where, source=Source.STAFF, deps=app_deps)
+    dashboard.close()
     desk.goto(app.url + "/members")
