@@ -20,6 +20,7 @@ from gym_live.domain.members import (
     SEARCH_TEXT_LENGTH,
     STORED_CODE_LENGTH,
     MemberStatus,
+    Plan,
     search_key,
     search_text,
 )
@@ -88,6 +89,14 @@ class Member(SQLModel, table=True):
         default=None, sa_column=sa.Column(sa.String(FREEZE_REASON_LENGTH))
     )
     frozen_until: date | None = None
+    # What check-ins run on (domain.members.Plan), and the visit pass, if any: the visits
+    # left on it and its last day (None: no expiry).
+    plan: str = Field(
+        default=Plan.TIME.value,
+        sa_column=sa.Column(sa.String(8), nullable=False, server_default=Plan.TIME.value),
+    )
+    visits_left: int | None = None
+    pass_until: date | None = None
     pin_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(255)))
     created_at: datetime = Field(sa_column=_utc_column())
     # What the members list finds and sorts a name by (see domain.members.search_key),
@@ -107,6 +116,8 @@ class Member(SQLModel, table=True):
 
     __table_args__ = (
         _choices("status", MemberStatus),
+        _choices("plan", Plan),
+        sa.CheckConstraint("visits_left >= 0", name="ck_member_visits_left"),
         sa.Index("ix_member_search_key", "search_key"),
         sa.Index("ix_member_status_name", "status", "search_key"),  # a status, by name
         sa.Index("ix_member_valid_until", "valid_until"),

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 from gym_live import wording
 from gym_live.domain.audit import AuditEntry
-from gym_live.domain.checkin import LocationSnapshot
+from gym_live.domain.checkin import CheckinResult, LocationSnapshot
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.feed import FeedItem, FeedKind
 from gym_live.domain.kiosks import is_online
 from gym_live.domain.member_list import validity
+from gym_live.domain.members import MemberSnapshot
 from gym_live.domain.staff import StaffMember
 from gym_live.services.kiosks import KioskInfo
 from gym_live.services.live_view import InsideNow, LocationView
@@ -26,6 +27,31 @@ ROW_VALUES = ("feed", "inside")
 # What the hub adds to every view: when it last changed, and every location's name.
 UPDATED_AT, LOCATIONS = "updated_at", "locations"
 NO_STAY = "\u2013"  # an en dash: no completed visit today yet
+
+
+def welcome_detail(done: CheckinResult) -> str:
+    """The kiosk's line under "Welcome, Anna!": what the check-in ran on (the visits left on
+    the pass, or the membership's end), when that ends within a week, and the month's
+    visits. "Friday" is read in the location's time zone."""
+    today = done.checked_in_at.astimezone(done.location.zone).date()
+    if done.visits_left is not None:
+        left = done.visits_left
+        parts = [f"{left} visit{'s' * (left != 1)} left" if left else "The last visit on your pass"]
+    elif done.member.valid_until is not None:
+        parts = [f"Membership valid until {day_text(done.member.valid_until)}"]
+    else:
+        parts = ["Membership active"]
+    if done.ends_on is not None:
+        what = "pass" if done.visits_left is not None else "membership"
+        parts.append(f"Your {what} ends {_day_name(done.ends_on, today)}")
+    visits = done.visits_this_month or 0
+    parts.append(f"{visits} visit{'s' * (visits != 1)} this month")
+    return " \u00b7 ".join(parts)
+
+
+def _day_name(day: date, today: date) -> str:
+    """today, tomorrow, or "on Friday" (within the week ahead)."""
+    return {0: "today", 1: "tomorrow"}.get((day - today).days, f"on {day:%A}")
 
 
 def hours_minutes(minutes: float | None) -> str:
@@ -172,6 +198,18 @@ def member_line(member: MemberListing, today: date) -> dict[str, str]:
         "validity": marked.value if marked else "",
         "last_visit": _iso(member.last_visit_at),
         "inside": "yes" if member.inside else "",
+    }
+
+
+def membership_line(rules: MemberSnapshot, freeze_reason: str | None) -> dict[str, str]:
+    """A member page's plan, pass and freeze, as its details show them."""
+    left = rules.visits_left
+    return {
+        "plan": rules.plan.value,
+        "pass": "" if left is None else f"{left} visit{'s' * (left != 1)} left",
+        "pass_until": day_text(rules.pass_until),
+        "freeze_reason": freeze_reason or "",
+        "frozen_until": day_text(rules.frozen_until),
     }
 
 

@@ -12,7 +12,8 @@ from gym_live.domain.errors import Reason
 from gym_live.domain.feed import FeedKind
 from gym_live.domain.kiosks import COOLDOWN
 from gym_live.domain.member_list import EXPIRING_WITHIN, Validity
-from gym_live.domain.members import MemberStatus
+from gym_live.domain.members import MemberStatus, Plan
+from gym_live.domain.memberships import PASS_VISITS
 from gym_live.domain.staff import Role
 
 COOLDOWN_SECONDS = int(COOLDOWN.total_seconds())
@@ -33,11 +34,13 @@ FOR_STAFF = {
     Reason.EXPIRED: "membership expired",
     Reason.FROZEN: "membership frozen",
     Reason.CANCELLED: "membership cancelled",
+    Reason.NO_VISITS_LEFT: "no visits left",
     Reason.FULL: "gym full",
     Reason.WRONG_PIN: "wrong PIN",
 }
 
 ROLES = {Role.ADMIN: "Admin", Role.FRONT_DESK: "Front desk"}
+PLANS = {Plan.TIME: "Time", Plan.VISITS: f"{PASS_VISITS}-visit pass"}
 # How a member came in (Visit.source), on their page.
 SOURCES = {
     Source.KIOSK: "Kiosk",
@@ -82,6 +85,7 @@ AUDIT_KINDS = {
     AuditKind.MEMBER_REACTIVATED: "Reactivated a membership",
     AuditKind.PIN_SET: "Set a member's PIN",
     AuditKind.PIN_REMOVED: "Removed a member's PIN",
+    AuditKind.PASS_ADDED: "Sold a visit pass",
 }
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"
@@ -93,6 +97,7 @@ FOR_MEMBERS = {
     Reason.EXPIRED: "Your membership has expired.",
     Reason.FROZEN: "Your membership is frozen.",
     Reason.CANCELLED: "Your membership is not active.",
+    Reason.NO_VISITS_LEFT: "Your visit pass has no visits left.",
     Reason.FULL: "The gym is full right now.",
     Reason.WRONG_PIN: "That PIN is not right.",
 }

@@ -26,6 +26,12 @@ _LAST_VISIT = (
     .values(last_visit_at=sa.bindparam("at"))
     .execution_options(synchronize_session=False)
 )
+_LAST_VISIT_ON_PASS = (
+    sa.update(Member)
+    .where(Member.id == _MEMBER, Member.visits_left > 0)
+    .values(last_visit_at=sa.bindparam("at"), visits_left=Member.visits_left - 1)
+    .execution_options(synchronize_session=False)
+)
 _VISITS_SINCE = sa.select(sa.func.count()).where(
     Visit.member_id == _MEMBER, Visit.checked_in_at >= sa.bindparam("since")
 )
@@ -41,9 +47,13 @@ def last_checkout(session: Session, member_id: str) -> datetime | None:
     return session.scalar(_LAST_CHECKOUT, {"member_id": uuid.UUID(member_id)})
 
 
-def note_visit_began(session: Session, member_id: str, at: datetime) -> None:
-    """The member's latest visit began `at` (the members list sorts by it)."""
-    session.execute(_LAST_VISIT, {"member_id": uuid.UUID(member_id), "at": at})
+def note_visit_began(session: Session, member_id: str, at: datetime, *, on_pass: bool) -> bool:
+    """The member's latest visit began `at` (the members list sorts by it), and, `on_pass`,
+    took a visit off the pass. False when the pass had none left by now (another scan
+    took the last one): the attempt lost a race."""
+    statement = _LAST_VISIT_ON_PASS if on_pass else _LAST_VISIT
+    done = session.execute(statement, {"member_id": uuid.UUID(member_id), "at": at})
+    return done.rowcount == 1
 
 
 def visits_since(session: Session, member_id: str, since: datetime) -> int:

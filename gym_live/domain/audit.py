@@ -45,6 +45,7 @@ class AuditKind(StrEnum):
     MEMBER_REACTIVATED = "member_reactivated"
     PIN_SET = "pin_set"
     PIN_REMOVED = "pin_removed"
+    PASS_ADDED = "pass_added"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -12,12 +12,12 @@ from gym_live.domain.errors import (
     AlreadyCheckedOut,
     LocationFull,
     MembershipCancelled,
-    MembershipExpired,
     MembershipFrozen,
     NotCheckedIn,
 )
 from gym_live.domain.member_status import status_on
 from gym_live.domain.members import MemberSnapshot, MemberStatus
+from gym_live.domain.memberships import ensure_entitled
 
 
 class Action(StrEnum):
@@ -69,8 +69,12 @@ class CheckinResult:
     checked_in_at: datetime
     checked_out_at: datetime | None = None
     stay_seconds: int | None = None
-    # For a check-in: the member's visits since the 1st of the month, this one included.
+    # For a check-in: the member's visits since the 1st of the month, this one included;
+    # the visits left on the pass, when it used one; the last day of what it ran on, when
+    # that comes within a week (domain.memberships.ends_soon).
     visits_this_month: int | None = None
+    visits_left: int | None = None
+    ends_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -128,8 +132,7 @@ def ensure_may_enter(member: MemberSnapshot, location: LocationSnapshot, now: da
             if last_day
             else "This membership is frozen."
         )
-    if member.valid_until is not None and today > member.valid_until:
-        raise MembershipExpired(f"This membership expired on {member.valid_until.isoformat()}.")
+    ensure_entitled(member, today)
     if location.inside_now >= location.capacity:
         raise LocationFull(f"{location.name} is full ({location.capacity} people).")
 

@@ -24,6 +24,7 @@ class Reason(StrEnum):
     CANCELLED = "cancelled"
     FROZEN = "frozen"
     EXPIRED = "expired"
+    NO_VISITS_LEFT = "no_visits_left"
     FULL = "full"
     WRONG_PIN = "wrong_pin"
     # Nothing changes, and nothing is recorded.
@@ -97,6 +98,10 @@ class MembershipFrozen(ScanRefused):
 
 class MembershipExpired(ScanRefused):
     code = Reason.EXPIRED
+
+
+class NoVisitsLeft(ScanRefused):
+    code = Reason.NO_VISITS_LEFT
 
 
 class LocationFull(ScanRefused):

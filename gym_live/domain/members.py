@@ -35,11 +35,12 @@ MAX_MEMBERSHIP_YEARS = 10
 # What the desk extends a membership by, in months.
 EXTENSIONS = (1, 3, 12)
 # The member form's fields an error can be about.
-NAME, CODE, EMAIL, PHONE, VALID_UNTIL, PIN = (
+NAME, CODE, EMAIL, PHONE, PLAN, VALID_UNTIL, PIN = (
     "full_name",
     "code",
     "email",
     "phone",
+    "plan",
     "valid_until",
     "pin",
 )
@@ -49,6 +50,14 @@ class MemberStatus(StrEnum):
     ACTIVE = "active"
     FROZEN = "frozen"
     CANCELLED = "cancelled"
+
+
+class Plan(StrEnum):
+    """What a member's check-ins run on: time (until valid_until, or no end), or visits
+    only (a pass). A time member may hold a pass too, for after the time runs out."""
+
+    TIME = "time"
+    VISITS = "visits"
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,9 @@ class MemberSnapshot:
     valid_until: date | None
     has_pin: bool = False
     frozen_until: date | None = None  # a freeze's last day (None: until unfrozen)
+    plan: Plan = Plan.TIME
+    visits_left: int | None = None  # on the visit pass (None: no pass)
+    pass_until: date | None = None  # the pass's last day (None: no expiry)
 
     @property
     def first_name(self) -> str:

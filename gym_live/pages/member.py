@@ -23,8 +23,10 @@ from gym_live.domain.members import (
     PHONE_LENGTH,
     PIN,
     MemberStatus,
+    Plan,
     pin_rule,
 )
+from gym_live.domain.memberships import PASS_UNTIL, PASS_VISITS
 from gym_live.pages import routes
 from gym_live.pages.members import end_date, status_badge
 from gym_live.states.member_page import MemberPageState
@@ -82,7 +84,19 @@ def details() -> rx.Component:
         rx.data_list.root(
             _item("Card number", rx.code(DETAILS.get("code", ""))),
             _item("Status", rx.vstack(status_line(), status_buttons(), spacing="2")),
-            _item("Membership ends", rx.vstack(end_date(DETAILS), extend_buttons(), spacing="2")),
+            _item(
+                "Membership ends",
+                rx.vstack(
+                    rx.cond(
+                        DETAILS.get("plan", "") == Plan.VISITS.value,
+                        rx.text("visits only (no time membership)", id="visits-only"),
+                        end_date(DETAILS),
+                    ),
+                    extend_buttons(),
+                    spacing="2",
+                ),
+            ),
+            _item("Visit pass", rx.vstack(pass_line(), pass_button(), spacing="2")),
             _item("Email", long_text(_or_none(DETAILS.get("email", "")))),
             _item("Phone", rx.text(_or_none(DETAILS.get("phone", "")))),
             _item(
@@ -124,6 +138,7 @@ def details() -> rx.Component:
         freeze_dialog(),
         pin_dialog(),
         cancel_dialog(),
+        pass_dialog(),
         flex="1 1 24em",
     )
 
@@ -171,6 +186,47 @@ def status_buttons() -> rx.Component:
             _small_button("Reactivate", MemberPageState.reactivate, "reactivate"),
         ),
         rx.fragment(),
+    )
+
+
+def pass_line() -> rx.Component:
+    """The visits left on the pass, and its last day (or none)."""
+    until = DETAILS.get("pass_until", "")
+    return rx.cond(
+        DETAILS.get("pass", "") != "",
+        rx.text(
+            DETAILS.get("pass", ""),
+            rx.cond(until != "", " · until " + until, " · no expiry"),
+            id="pass-line",
+        ),
+        rx.text("none", id="pass-line"),
+    )
+
+
+def pass_button() -> rx.Component:
+    return _small_button(
+        f"Add a {PASS_VISITS}-visit pass…", MemberPageState.open_panel("pass"), "add-pass"
+    )
+
+
+def pass_dialog() -> rx.Component:
+    return _dialog(
+        "pass",
+        f"Add a {PASS_VISITS}-visit pass",
+        f"{PASS_VISITS} visits are added to what is left on the pass. Each check-in uses "
+        "one when no time membership holds that day; a repeated scan and a check-out use "
+        "none.",
+        _dialog_form(
+            MemberPageState.add_pass,
+            "Add the pass",
+            "confirm-pass",
+            field(
+                "The pass expires on (optional)",
+                PASS_UNTIL,
+                text_input(PASS_UNTIL, max_length=10, type="date", width="100%"),
+                ERRORS.get(PASS_UNTIL, ""),
+            ),
+        ),
     )
 
 

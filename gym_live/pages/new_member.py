@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gym_live import wording
 from gym_live.components.forms import field, form_error, text_input
 from gym_live.components.layout import staff_page
 from gym_live.components.member_card import member_card
@@ -18,9 +19,12 @@ from gym_live.domain.members import (
     PHONE,
     PHONE_LENGTH,
     PIN,
+    PLAN,
     VALID_UNTIL,
+    Plan,
     pin_rule,
 )
+from gym_live.domain.memberships import PASS_UNTIL
 from gym_live.pages import routes
 from gym_live.states.new_member import NewMemberState
 
@@ -54,7 +58,6 @@ FORM_ROWS = (
         ("Phone (optional)", PHONE, {"max_length": PHONE_LENGTH, "type": "tel"}),
     ),
     (
-        ("Membership ends (empty: no end)", VALID_UNTIL, {"max_length": 10, "type": "date"}),
         (
             f"PIN for the door (optional, {pin_rule()})",
             PIN,
@@ -73,17 +76,9 @@ def member_form() -> rx.Component:
     return rx.card(
         rx.form(
             rx.vstack(
-                *[
-                    rx.hstack(
-                        *[
-                            field(label, name, _input(name, **props), ERRORS.get(name, ""), "20em")
-                            for label, name, props in row
-                        ],
-                        spacing="4",
-                        wrap="wrap",
-                    )
-                    for row in FORM_ROWS
-                ],
+                *[_row(row) for row in FORM_ROWS[:-1]],
+                membership(),
+                _row(FORM_ROWS[-1]),  # the PIN
                 form_error(ERRORS.get("form", "")),
                 rx.button("Enrol", type="submit", id="enrol-member"),
                 spacing="4",
@@ -94,6 +89,55 @@ def member_form() -> rx.Component:
         ),
         width="100%",
         max_width="52em",
+    )
+
+
+def _row(row: tuple[tuple[str, str, dict[str, object]], ...]) -> rx.Component:
+    return rx.hstack(
+        *[
+            field(label, name, _input(name, **props), ERRORS.get(name, ""), "20em")
+            for label, name, props in row
+        ],
+        spacing="4",
+        wrap="wrap",
+    )
+
+
+def membership() -> rx.Component:
+    """Time (an end date, or none) or a visit pass (an expiry, or none): the chosen one's
+    date field shows."""
+    on_a_pass = NewMemberState.plan == Plan.VISITS.value
+    return rx.hstack(
+        field(
+            "Membership",
+            PLAN,
+            rx.radio_group.root(
+                rx.radio_group.item(wording.PLANS[Plan.TIME], value=Plan.TIME.value),
+                rx.radio_group.item(wording.PLANS[Plan.VISITS], value=Plan.VISITS.value),
+                name=PLAN,
+                value=NewMemberState.plan,
+                on_change=NewMemberState.choose_plan,
+                direction="row",
+                spacing="4",
+                id=f"field-{PLAN}",
+                aria_label="Membership",
+            ),
+            ERRORS.get(PLAN, ""),
+            "20em",
+        ),
+        rx.cond(
+            on_a_pass,
+            _date_field("The pass expires on (optional)", PASS_UNTIL),
+            _date_field("Membership ends (empty: no end)", VALID_UNTIL),
+        ),
+        spacing="4",
+        wrap="wrap",
+    )
+
+
+def _date_field(label: str, name: str) -> rx.Component:
+    return field(
+        label, name, _input(name, max_length=10, type="date"), ERRORS.get(name, ""), "20em"
     )
 
 

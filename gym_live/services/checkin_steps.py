@@ -16,6 +16,7 @@ from sqlmodel import Session
 from gym_live.adapters import visit_queries
 from gym_live.adapters.hashing import verify_secret
 from gym_live.domain import checkin as rules
+from gym_live.domain import memberships
 from gym_live.domain.checkin import Action, CheckinResult, CheckoutReason, OpenVisit, Source
 from gym_live.domain.errors import ScanRefused, UnknownCode
 from gym_live.domain.events import EventKind, GymEvent
@@ -96,7 +97,10 @@ def _open(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinR
     txn.session.add(row)
     txn.session.flush()  # the partial unique index speaks here if another scan won the race
     assert row.id is not None
-    visit_queries.note_visit_began(txn.session, member.id, txn.now)
+    today = txn.now.astimezone(txn.location.zone_info).date()
+    on_pass = memberships.uses_a_visit(member, today)
+    if not visit_queries.note_visit_began(txn.session, member.id, txn.now, on_pass=on_pass):
+        raise LostRace  # the pass's last visit went to another scan: decide again
     txn.events.append(_event(txn, EventKind.CHECK_IN, member, visit_id=row.id))
     return CheckinResult(
         Action.CHECK_IN,
@@ -105,6 +109,8 @@ def _open(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinR
         row.id,
         row.checked_in_at,
         visits_this_month=_visits_this_month(txn, member),
+        visits_left=(member.visits_left or 0) - 1 if on_pass else None,
+        ends_on=memberships.ends_soon(member, today),
     )
 
 

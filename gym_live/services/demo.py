@@ -11,7 +11,7 @@ from gym_live.adapters.db import write_session
 from gym_live.domain.checkin import CheckoutReason, Source
 from gym_live.domain.errors import Conflict, InvalidInput
 from gym_live.domain.member_status import FREEZE_REASONS
-from gym_live.domain.members import MemberStatus
+from gym_live.domain.members import MemberStatus, Plan
 from gym_live.domain.stats import day_window
 from gym_live.models import Location, Member, Visit
 from gym_live.services.deps import Deps
@@ -57,6 +57,8 @@ _LAST = [
 
 
 DEMO_FREEZE_REASON = FREEZE_REASONS[0]
+# Every 10th+7 member comes on a visit pass, with this many visits left.
+DEMO_PASS_MEMBERS, DEMO_VISITS_LEFT = 7, 7
 
 
 def demo_code(index: int) -> str:
@@ -66,7 +68,8 @@ def demo_code(index: int) -> str:
 
 def demo_status(index: int, today: date) -> tuple[MemberStatus, date]:
     """Every 10th member is frozen, every 10th+1 cancelled, every 10th+2 expired, and every
-    10th+5 ends within two weeks (the members list's "expiring" filter)."""
+    10th+5 ends within two weeks (the members list's "expiring" filter); every 10th+7 is
+    on a visit pass instead (seed_demo)."""
     status = {0: MemberStatus.FROZEN, 1: MemberStatus.CANCELLED}.get(
         index % 10, MemberStatus.ACTIVE
     )
@@ -93,6 +96,7 @@ def seed_demo(*, members: int = 40, deps: Deps) -> dict[str, int]:
         rows = []
         for i in range(members):
             status, valid_until = demo_status(i, window.day)
+            on_a_pass = i % 10 == DEMO_PASS_MEMBERS
             rows.append(
                 Member(
                     id=uuid.UUID(int=i + 1),
@@ -100,7 +104,9 @@ def seed_demo(*, members: int = 40, deps: Deps) -> dict[str, int]:
                     full_name=f"{_FIRST[i % len(_FIRST)]} {_LAST[(i * 7) % len(_LAST)]}",
                     status=status.value,
                     freeze_reason=DEMO_FREEZE_REASON if status is MemberStatus.FROZEN else None,
-                    valid_until=valid_until,
+                    valid_until=None if on_a_pass else valid_until,
+                    plan=(Plan.VISITS if on_a_pass else Plan.TIME).value,
+                    visits_left=DEMO_VISITS_LEFT if on_a_pass else None,
                     created_at=now,
                 )
             )

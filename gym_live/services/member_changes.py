@@ -1,5 +1,5 @@
 """Changes to one member from the desk: details, status (freeze, unfreeze, cancel,
-reactivate), the membership's end, the door PIN.
+reactivate), the membership's end, a visit pass, the door PIN.
 
 Each is one transaction on the member's locked row (two desks at once apply one after the
 other, each seeing the other's result), recorded in the audit trail with the values before
@@ -32,6 +32,7 @@ from gym_live.domain.members import (
     CODE,
     MemberSnapshot,
     MemberStatus,
+    Plan,
     extended_until,
     normalize_code,
     normalize_email,
@@ -40,6 +41,7 @@ from gym_live.domain.members import (
     validate_full_name,
     validate_pin,
 )
+from gym_live.domain.memberships import PASS_UNTIL, pass_added
 from gym_live.models import Member
 from gym_live.services import audit
 from gym_live.services.deps import Deps
@@ -137,10 +139,38 @@ def extend(code: str, months: int, *, by: int | None = None, deps: Deps) -> Memb
 
     def apply(member: Member) -> str:
         before = member.valid_until
-        member.valid_until = extended_until(before, today, months)
-        return f"{before} → {member.valid_until} (+{months} month{'s' * (months != 1)})"
+        if member.plan == Plan.VISITS.value:  # a visits-only member starts on time today
+            before, member.plan = None, Plan.TIME.value
+            member.valid_until = extended_until(today, today, months)
+        else:
+            member.valid_until = extended_until(before, today, months)
+        added = f"+{months} month{'s' * (months != 1)}"
+        return f"{before or 'visits only'} → {member.valid_until} ({added})"
 
     return _change(code, AuditKind.MEMBER_EXTENDED, apply, by=by, deps=deps)
+
+
+def add_pass(code: str, *, until: str = "", by: int | None = None, deps: Deps) -> MemberSnapshot:
+    """Sell a pass of PASS_VISITS visits, with an optional last day (YYYY-MM-DD), added to
+    what is left of the member's pass (domain.memberships.pass_added)."""
+    today = deps.today()
+    last_day = optional_day(until, field=PASS_UNTIL)
+
+    def apply(member: Member) -> str:
+        before = _pass_text(member)
+        member.visits_left, member.pass_until = pass_added(
+            member.visits_left, member.pass_until, last_day, today
+        )
+        return f"{before} → {_pass_text(member)}"
+
+    return _change(code, AuditKind.PASS_ADDED, apply, by=by, deps=deps)
+
+
+def _pass_text(member: Member) -> str:
+    if member.visits_left is None:
+        return "no pass"
+    last = f" until {member.pass_until}" if member.pass_until else ""
+    return f"{member.visits_left} visit{'s' * (member.visits_left != 1)}{last}"
 
 
 def set_pin(code: str, pin: str | None, *, by: int | None = None, deps: Deps) -> MemberSnapshot:

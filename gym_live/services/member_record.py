@@ -4,16 +4,16 @@ refused check-ins. Read-only; staff only, by the guard."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from gym_live.adapters.db import read_session
 from gym_live.domain.errors import InvalidCode, NotFound
-from gym_live.domain.members import normalize_code, printable_code
+from gym_live.domain.members import MemberSnapshot, normalize_code, printable_code
 from gym_live.models import DeniedAttempt, Kiosk, Location, Member, Staff, Visit
 from gym_live.services.deps import Deps
-from gym_live.services.members import MemberListing, find_by_code, listing
+from gym_live.services.members import MemberListing, find_by_code, listing, to_snapshot
 
 HISTORY_PAGE_SIZE = 20
 DENIALS_SHOWN = 20
@@ -40,9 +40,8 @@ class DenialLine:
 @dataclass(frozen=True)
 class MemberRecord:
     member: MemberListing
-    has_pin: bool
-    freeze_reason: str | None  # while frozen: why, and the freeze's last day, if it has one
-    frozen_until: date | None
+    rules: MemberSnapshot  # what the door's rules see: the plan, the pass, the PIN, a freeze
+    freeze_reason: str | None  # while frozen: why
     visits: list[VisitLine]
     has_older_visits: bool
     denials: list[DenialLine]
@@ -71,9 +70,8 @@ def member_record(code: str, *, visits_page: int = 0, deps: Deps) -> MemberRecor
         denials = session.execute(_DENIALS, {"member_id": member.id}).all()
         return MemberRecord(
             listing(member, inside),
-            member.pin_hash is not None,
+            to_snapshot(member),
             member.freeze_reason,
-            member.frozen_until,
             [VisitLine(*row) for row in visits[:HISTORY_PAGE_SIZE]],
             len(visits) > HISTORY_PAGE_SIZE,
             [DenialLine(*row) for row in denials],

@@ -25,9 +25,11 @@ from gym_live.domain.member_list import (
 )
 from gym_live.domain.members import (
     CODE,
+    PLAN,
     VALID_UNTIL,
     MemberSnapshot,
     MemberStatus,
+    Plan,
     normalize_code,
     normalize_email,
     normalize_phone,
@@ -36,6 +38,7 @@ from gym_live.domain.members import (
     validate_full_name,
     validate_pin,
 )
+from gym_live.domain.memberships import PASS_UNTIL, PASS_VISITS, pass_added
 from gym_live.models import Location, Member, Visit
 from gym_live.services import audit
 from gym_live.services.deps import Deps
@@ -56,11 +59,15 @@ def add_member(
     email: str | None = None,
     phone: str | None = None,
     pin: str | None = None,
+    plan: Plan = Plan.TIME,
+    pass_until: date | None = None,
     by: int | None = None,
     deps: Deps,
 ) -> MemberSnapshot:
-    """Enrol a member; without a code, a free numeric one is generated for the card. The
-    audit trail records who enrolled them, with what."""
+    """Enrol a member on time (until `valid_until`, or with no end) or on a pass of
+    PASS_VISITS visits (until `pass_until`, or with no expiry); without a code, a free
+    numeric one is generated for the card. The audit trail records who enrolled them, with
+    what."""
     name = validate_full_name(full_name)
     email, phone = normalize_email(email or ""), normalize_phone(phone or "")
     pin_hash = hash_secret(validate_pin(pin)) if pin else None
@@ -81,10 +88,13 @@ def add_member(
             email=email,
             phone=phone,
             pin_hash=pin_hash,
+            plan=plan.value,
+            visits_left=PASS_VISITS if plan is Plan.VISITS else None,
+            pass_until=pass_until if plan is Plan.VISITS else None,
             created_at=deps.clock(),
         )
         session.add(member)
-        details = [f"card {member_code}", f"until {valid_until}" if valid_until else "no end"]
+        details = [f"card {member_code}", _membership_text(valid_until, plan, pass_until)]
         details += [value for value in (email, phone) if value] + ["PIN"] * bool(pin_hash)
         audit.record(
             session, AuditKind.MEMBER_ADDED, name, by=by, at=deps.clock(), detail=", ".join(details)
@@ -96,20 +106,36 @@ def add_member(
         return to_snapshot(member)
 
 
+def _membership_text(valid_until: date | None, plan: Plan, pass_until: date | None) -> str:
+    if plan is Plan.VISITS:
+        return f"{PASS_VISITS} visits" + (f" until {pass_until}" if pass_until else "")
+    return f"until {valid_until}" if valid_until else "no end"
+
+
 def enrol(
     full_name: str,
     *,
     code: str,
+    plan: str,
     valid_until: str,
+    pass_until: str,
     email: str,
     phone: str,
     pin: str,
     by: int | None,
     deps: Deps,
 ) -> MemberSnapshot:
-    """The new-member form, as typed: its membership ends today or later (or never)."""
+    """The new-member form, as typed: on time, ending today or later (or never), or on a
+    pass, whose last day (if any) is today or later."""
     today = deps.today()
+    try:
+        chosen = Plan(plan or Plan.TIME.value)
+    except ValueError:
+        raise InvalidInput("Choose time or a visit pass.", field=PLAN) from None
     until = validate_end_date(optional_day(valid_until, field=VALID_UNTIL), today)
+    pass_last = optional_day(pass_until, field=PASS_UNTIL)
+    if chosen is Plan.VISITS:  # the pass's rules, as when the desk sells one
+        until, (_, pass_last) = None, pass_added(None, None, pass_last, today)
     return add_member(
         full_name,
         code=code.strip() or None,
@@ -117,6 +143,8 @@ def enrol(
         email=email,
         phone=phone,
         pin=pin.strip() or None,
+        plan=chosen,
+        pass_until=pass_last,
         by=by,
         deps=deps,
     )
@@ -141,6 +169,9 @@ def to_snapshot(member: Member) -> MemberSnapshot:
         valid_until=member.valid_until,
         has_pin=member.pin_hash is not None,
         frozen_until=member.frozen_until,
+        plan=Plan(member.plan),
+        visits_left=member.visits_left,
+        pass_until=member.pass_until,
     )
 
 

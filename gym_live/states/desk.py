@@ -63,6 +63,8 @@ class DeskState(rx.State):
             await get_hub().refresh(live.location_id)
             return rx.toast.error(f"{name}: {exc.message}", close_button=True)
         if done.action is Action.CHECK_IN:
-            return rx.toast.success(f"{done.member.full_name} checked in.")
+            left = done.visits_left
+            on_pass = "" if left is None else f" ({left} visit{'s' * (left != 1)} left on the pass)"
+            return rx.toast.success(f"{done.member.full_name} checked in{on_pass}.")
         stay = stay_text(done.stay_seconds or 0)
         return rx.toast.success(f"{done.member.full_name} checked out after {stay}.")

@@ -21,7 +21,7 @@ from gym_live.domain.kiosks import read_kiosk_input
 from gym_live.domain.members import MAX_CODE_LENGTH
 from gym_live.live.hub import get_hub
 from gym_live.pages import routes
-from gym_live.presentation import stay_text
+from gym_live.presentation import stay_text, welcome_detail
 from gym_live.services import kiosks
 from gym_live.services.deps import app_deps
 
@@ -110,14 +110,7 @@ class KioskState(rx.State):
             stay = _unbroken(stay_text(done.stay_seconds or 0) + " today")
             self._show("goodbye", f"Goodbye, {first} \u2014 {stay}", wording.SEE_YOU_SOON)
             return
-        until = done.member.valid_until
-        valid = f"Membership valid until {until:%d %b %Y}" if until else "Membership active"
-        visits = done.visits_this_month or 0
-        self._show(
-            "welcome",
-            f"Welcome, {first}!",
-            f"{valid} \u00b7 {visits} visit{'s' * (visits != 1)} this month",
-        )
+        self._show("welcome", f"Welcome, {first}!", welcome_detail(done))
 
     def _show(self, screen: str, title: str, detail: str) -> None:
         self.screen, self.title, self.detail = screen, title, detail

@@ -12,16 +12,24 @@ from gym_live.adapters.cards import png_data_uri
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.member_status import FROZEN_UNTIL, REASON, StatusChange
 from gym_live.domain.members import CODE, EMAIL, NAME, PHONE, PIN, MemberSnapshot, normalize_code
+from gym_live.domain.memberships import PASS_UNTIL
 from gym_live.pages import routes
-from gym_live.presentation import day_text, denial_line, field_errors, member_line, visit_line
+from gym_live.presentation import (
+    day_text,
+    denial_line,
+    field_errors,
+    member_line,
+    membership_line,
+    visit_line,
+)
 from gym_live.services import member_changes, member_record, members
 from gym_live.services.deps import app_deps
 from gym_live.states.acting import as_staff, done, refused
 
 DETAIL_FIELDS = (NAME, CODE, EMAIL, PHONE)
 FREEZE_FIELDS = (REASON, FROZEN_UNTIL)
-# The changes made in a dialog: the details, a freeze, the PIN, cancelling.
-PANELS = ("details", "freeze", "pin", "cancel")
+# The changes made in a dialog: the details, a freeze, the PIN, cancelling, a visit pass.
+PANELS = ("details", "freeze", "pin", "cancel", "pass")
 
 
 class MemberPageState(rx.State):
@@ -70,6 +78,15 @@ class MemberPageState(rx.State):
             lambda m: f"{m.full_name}'s membership now ends on {day_text(m.valid_until)}.",
             member_changes.extend,
             number,
+        )
+
+    @rx.event
+    async def add_pass(self, form: dict[str, str]):  # noqa: ANN201  (a toast)
+        return await self._act(
+            lambda m: f"{m.full_name} now has {m.visits_left} visits on the pass.",
+            member_changes.add_pass,
+            until=str(form.get(PASS_UNTIL, "")),
+            fields=(PASS_UNTIL,),
         )
 
     @rx.event
@@ -177,11 +194,8 @@ class MemberPageState(rx.State):
             self.missing, self.details, self.visits, self.denials = exc.message, {}, [], []
             return
         today = deps.today()
-        self.details, self.has_pin = member_line(found.member, today), found.has_pin
-        self.details |= {
-            "freeze_reason": found.freeze_reason or "",
-            "frozen_until": day_text(found.frozen_until),
-        }
+        self.details, self.has_pin = member_line(found.member, today), found.rules.has_pin
+        self.details |= membership_line(found.rules, found.freeze_reason)
         self.visits = [visit_line(visit) for visit in found.visits]
         self.has_older_visits = found.has_older_visits
         self.denials = [denial_line(denial) for denial in found.denials]

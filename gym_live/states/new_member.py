@@ -8,13 +8,14 @@ import reflex as rx
 
 from gym_live.adapters.cards import png_data_uri
 from gym_live.domain.errors import GymLiveError
-from gym_live.domain.members import CODE, EMAIL, NAME, PHONE, PIN, VALID_UNTIL
+from gym_live.domain.members import CODE, EMAIL, NAME, PHONE, PIN, PLAN, VALID_UNTIL, Plan
+from gym_live.domain.memberships import PASS_UNTIL
 from gym_live.presentation import field_errors
 from gym_live.services import members
 from gym_live.services.deps import app_deps
 from gym_live.states.acting import as_staff, done
 
-FIELDS = (NAME, CODE, EMAIL, PHONE, VALID_UNTIL, PIN)
+FIELDS = (NAME, CODE, EMAIL, PHONE, PLAN, VALID_UNTIL, PASS_UNTIL, PIN)
 
 
 class NewMemberState(rx.State):
@@ -24,6 +25,11 @@ class NewMemberState(rx.State):
     enrolled_code: str = ""
     card: str = ""
     form_key: int = 0
+    plan: str = Plan.TIME.value  # the membership chosen in the form: its date field shows
+
+    @rx.event
+    def choose_plan(self, plan: str) -> None:
+        self.plan = plan if plan in set(Plan) else Plan.TIME.value
 
     @rx.event
     def open_new_member_page(self) -> None:
@@ -55,4 +61,5 @@ class NewMemberState(rx.State):
 
     def _clear(self) -> None:
         self.errors, self.card, self.enrolled_name, self.enrolled_code = {}, "", "", ""
+        self.plan = Plan.TIME.value
         self.form_key += 1

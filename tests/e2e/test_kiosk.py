@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
+from gym_live.models import Member
 from tests.helpers.app import ARTIFACTS, AppServer, running_app
 from tests.helpers.cli import Cli
 from tests.helpers.dashboard_page import open_dashboard
@@ -30,6 +32,12 @@ def prepare(cli: Cli) -> None:
     cli("checkin", "10000034", "--location", "Tiny")  # Tiny is now full
     for code in ("10000038", "10000039", "10000040"):
         cli.pin(code, "2468")
+    cli("checkout", "10000018", "--location", "Downtown")  # on a pass, with no visits left
+    engine = sa.create_engine(cli.env["DATABASE_URL"], poolclass=sa.NullPool)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(Member).where(Member.member_code == "10000018").values(visits_left=0)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +88,7 @@ def test_welcome_by_wedge_then_goodbye_by_keypad(kiosk, dashboard, names) -> Non
         kiosk,
         "welcome",
         f"Welcome, {names['10000027']}!",
-        re.compile(r"Membership valid until \d\d \w{3} \d{4} · 1 visit this month"),
+        re.compile(r"Membership valid until \d{1,2} \w{3} \d{4} · 1 visit this month"),
     )
     on_dashboard(dashboard, "check_in", names["10000027"])
     expect(kiosk.locator("#kiosk-code")).to_be_focused()
@@ -90,6 +98,13 @@ def test_welcome_by_wedge_then_goodbye_by_keypad(kiosk, dashboard, names) -> Non
     on_dashboard(dashboard, "check_out", names["10000016"])
     assert kiosk.evaluate("window.played") == ["welcome", "goodbye"]
     expect(kiosk.locator("#kiosk-inside")).to_have_text(f"{before} people training now")
+
+
+def test_a_member_on_a_visit_pass_is_told_the_visits_left(kiosk, names) -> None:
+    wedge(kiosk, "10000008")  # the demo's 10th+7 members come on a pass with 7 visits left
+    answer(
+        kiosk, "welcome", f"Welcome, {names['10000008']}!", "6 visits left · 2 visits this month"
+    )
 
 
 def test_double_scan_says_when(kiosk, names) -> None:
@@ -106,6 +121,7 @@ def test_double_scan_says_when(kiosk, names) -> None:
     [
         ("10000003", "Your membership has expired.", "membership expired"),
         ("10000011", "Your membership is frozen.", "membership frozen"),
+        ("10000018", "Your visit pass has no visits left.", "no visits left"),
         ("99999999", "This card is not recognised.", "unknown card"),
     ],
 )

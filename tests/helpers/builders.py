@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from gym_live.domain.members import Plan
 from gym_live.models import DeniedAttempt, Member, Visit
 from gym_live.services.deps import Deps
 from gym_live.services.locations import add_location
@@ -35,3 +36,16 @@ def open_visits(deps: Deps) -> int:
 
 def snapshot_counts(deps: Deps) -> tuple[int, int, int, int]:
     return (count(deps, Member), count(deps, Visit), open_visits(deps), count(deps, DeniedAttempt))
+
+
+def on_a_pass(deps: Deps, code: str, visits: int, name: str = "Pia Pass") -> None:
+    """A visits-only member whose pass has `visits` left."""
+    add_member(name, code=code, plan=Plan.VISITS, deps=deps)
+    with deps.engine.begin() as conn:
+        conn.execute(sa.update(Member).where(Member.member_code == code).values(visits_left=visits))
+
+
+def visits_left(deps: Deps, code: str) -> int | None:
+    with deps.engine.connect() as conn:
+        query = sa.select(Member.visits_left).where(Member.member_code == code)
+        return conn.execute(query).scalar_one()

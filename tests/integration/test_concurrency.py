@@ -10,10 +10,11 @@ import sqlalchemy as sa
 
 from gym_live.domain.checkin import Action, Source
 from gym_live.domain.errors import AlreadyCheckedIn
+from gym_live.domain.memberships import PASS_VISITS
 from gym_live.models import Visit
-from gym_live.services import checkin, sweep
+from gym_live.services import checkin, member_changes, sweep
 from gym_live.services.deps import Deps
-from tests.helpers.builders import count, gym, member, open_visits
+from tests.helpers.builders import count, gym, member, on_a_pass, open_visits, visits_left
 from tests.helpers.concurrency import all_at_once, on_own_connection
 from tests.helpers.fakes import FakeClock
 
@@ -75,3 +76,34 @@ def test_concurrent_sweeps_close_each_overdue_visit_once(deps: Deps, clock: Fake
             )
         ).all()
     assert all(out - arrived == timedelta(hours=4) for arrived, out in rows)
+
+
+@pytest.mark.timeout(120)
+def test_fifty_concurrent_scans_of_a_one_visit_pass_use_exactly_one_visit(deps: Deps) -> None:
+    gym(deps)
+    on_a_pass(deps, "10000001", visits=1)
+    clients = [on_own_connection(deps) for _ in range(SCANS)]
+    outcomes = all_at_once(
+        [partial(checkin.scan, "10000001", source=Source.KIOSK, deps=c) for c in clients]
+    )
+    entered = [o for o in outcomes if getattr(o, "action", None) is Action.CHECK_IN]
+    assert len(entered) == 1 and entered[0].visits_left == 0, outcomes
+    assert all(isinstance(o, AlreadyCheckedIn) for o in outcomes if o not in entered), outcomes
+    assert visits_left(deps, "10000001") == 0 and count(deps, Visit) == 1
+
+
+@pytest.mark.timeout(120)
+def test_a_pass_sold_while_its_last_visit_is_used_loses_neither(deps: Deps) -> None:
+    gym(deps)
+    codes = [f"1100{i:04d}" for i in range(10)]
+    for code in codes:
+        on_a_pass(deps, code, visits=1)
+    scanner, desk = on_own_connection(deps), on_own_connection(deps)
+    for code in codes:
+        all_at_once(
+            [
+                partial(checkin.scan, code, source=Source.KIOSK, deps=scanner),
+                partial(member_changes.add_pass, code, deps=desk),
+            ]
+        )
+    assert [visits_left(deps, code) for code in codes] == [PASS_VISITS] * len(codes)

@@ -121,7 +121,8 @@ def test_short_and_odd_search_text_is_looked_for_literally(club: Deps) -> None:
 
 
 def enrol(deps: Deps, **typed: str):
-    form = {"code": "", "valid_until": "", "email": "", "phone": "", "pin": "", **typed}
+    form = {"code": "", "plan": "", "valid_until": "", "pass_until": "", "email": "", "phone": ""}
+    form = {**form, "pin": "", **typed}
     return members.enrol(form.pop("full_name", "Evelyn Quist"), by=None, deps=deps, **form)
 
 

@@ -31,7 +31,7 @@ def test_a_member_s_record_has_their_visits_newest_first_and_their_refusals(
     checkin.scan("10000002", source=Source.KIOSK, deps=deps)  # another member's visit
     record = member_record.member_record(" 10000001", deps=deps)
     assert record.member.full_name == "Anna Schmidt" and record.member.inside
-    assert not record.has_pin
+    assert not record.rules.has_pin
     first = record.visits[0]
     assert (first.checked_out_at, first.source, first.checked_in_by) == (None, "staff", "maria")
     assert len(record.visits) == HISTORY_PAGE_SIZE and record.has_older_visits

@@ -268,3 +268,28 @@ def test_the_desk_edits_freezes_and_protects_a_member_and_the_dashboard_follows(
     checkin.check_out("77000019", location=where, source=Source.STAFF, deps=app_deps)
     dashboard.close()
     desk.goto(app.url + "/members")
+
+
+def test_the_desk_enrols_a_member_on_a_visit_pass_and_sells_another(
+    desk: Page, app: AppServer
+) -> None:
+    desk.goto(app.url + "/members/new")
+    desk.fill("#field-full_name", "Vera Visits")
+    desk.fill("#field-code", "77000020")
+    expect(desk.locator("#field-valid_until")).to_be_visible()
+    desk.get_by_role("radio", name="10-visit pass").click()
+    expect(desk.locator("#field-valid_until")).to_have_count(0)  # the pass's own date instead
+    desk.fill("#field-pass_until", "2020-01-01")
+    desk.click("#enrol-member")
+    expect(desk.locator("#error-pass_until")).to_contain_text("has passed")
+    desk.fill("#field-pass_until", "")
+    desk.click("#enrol-member")
+    toast(desk, "Vera Visits enrolled: card 77000020.")
+    desk.goto(app.url + "/members/77000020")
+    expect(desk.locator("#visits-only")).to_be_visible()
+    expect(desk.locator("#pass-line")).to_have_text("10 visits left · no expiry")
+    desk.click("#add-pass")
+    desk.click("#confirm-pass")
+    toast(desk, "Vera Visits now has 20 visits on the pass.")
+    expect(desk.locator("#pass-line")).to_have_text("20 visits left · no expiry")
+    desk.goto(app.url + "/members")
