@@ -21,6 +21,7 @@ from gym_live.pages.members import members_page
 from gym_live.pages.new_member import new_member_page
 from gym_live.pages.password import password_page
 from gym_live.pages.staff import staff
+from gym_live.photo_route import photos
 from gym_live.reflex_compat import only_these_origins, screen_events
 from gym_live.security_headers import with_security_headers
 from gym_live.settings import get_settings
@@ -67,7 +68,7 @@ async def guard_the_socket(app: rx.App) -> None:
     await guard.send_ended_sessions_to_login(app)
 
 
-app = rx.App(stylesheets=["/gym_live.css"], api_transformer=with_security_headers)
+app = rx.App(stylesheets=["/gym_live.css"], api_transformer=[photos, with_security_headers])
 guard = StaffGuard()
 app.add_middleware(guard)
 # Every page: its component, route, title, and the event that loads it.

@@ -97,6 +97,8 @@ class Member(SQLModel, table=True):
     )
     visits_left: int | None = None
     pass_until: date | None = None
+    # The photo's stored name (adapters.photos.PhotoStore), if there is one.
+    photo: str | None = Field(default=None, sa_column=sa.Column(sa.String(32)))
     pin_hash: str | None = Field(default=None, sa_column=sa.Column(sa.String(255)))
     created_at: datetime = Field(sa_column=_utc_column())
     # What the members list finds and sorts a name by (see domain.members.search_key),

@@ -16,6 +16,7 @@ from gym_live.domain.kiosks import is_online
 from gym_live.domain.member_list import validity
 from gym_live.domain.members import MemberSnapshot
 from gym_live.domain.staff import StaffMember
+from gym_live.photo_route import photo_url
 from gym_live.services.kiosks import KioskInfo
 from gym_live.services.live_view import InsideNow, LocationView
 from gym_live.services.member_record import DenialLine, VisitLine
@@ -85,6 +86,7 @@ def feed_row(item: FeedItem) -> dict[str, str]:
         "detail": detail,
         "location": item.location_name,
         "at": item.at.isoformat(),
+        "photo": photo_url(item.photo),
     }
 
 
@@ -95,6 +97,7 @@ def inside_row(row: InsideNow, zone: ZoneInfo) -> dict[str, str]:
         "search": f"{row.member_name} {row.member_code}".lower(),
         "since": row.since.astimezone(zone).strftime("%H:%M"),
         "since_iso": row.since.isoformat(),
+        "photo": photo_url(row.photo),
     }
 
 

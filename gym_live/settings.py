@@ -27,6 +27,9 @@ class Settings:
     reconcile_interval: timedelta = timedelta(seconds=5)
     sweep_interval: timedelta = timedelta(seconds=60)
     demo_location: str = "Downtown"
+    # Where member photos are kept: a folder the web server does not serve (a volume in
+    # production, backed up with the database).
+    photo_dir: str = "photos"
     # Origins (scheme://host[:port]) besides the app's own whose pages may open its WebSocket.
     allowed_origins: tuple[str, ...] = ()
 
@@ -50,6 +53,7 @@ class Settings:
             reconcile_interval=_seconds(env, "GYM_RECONCILE_INTERVAL", 5),
             sweep_interval=_seconds(env, "GYM_SWEEP_INTERVAL", 60),
             demo_location=env.get("GYM_DEMO_LOCATION", "Downtown"),
+            photo_dir=env.get("GYM_PHOTO_DIR") or "photos",
             allowed_origins=tuple(
                 origin.strip()
                 for origin in env.get("GYM_ALLOWED_ORIGINS", "").split(",")

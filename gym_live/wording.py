@@ -86,6 +86,8 @@ AUDIT_KINDS = {
     AuditKind.PIN_SET: "Set a member's PIN",
     AuditKind.PIN_REMOVED: "Removed a member's PIN",
     AuditKind.PASS_ADDED: "Sold a visit pass",
+    AuditKind.PHOTO_SET: "Set a member's photo",
+    AuditKind.PHOTO_REMOVED: "Removed a member's photo",
 }
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from gym_live.components.forms import search_input
+from gym_live.components.photos import thumbnail
 from gym_live.components.tables import long_text
 from gym_live.states.desk import DeskState
 from gym_live.states.live import LiveState
@@ -66,8 +67,16 @@ def _inside_row(row: rx.Var) -> rx.Component:
         row["search"].contains(DeskState.inside_filter),
         rx.table.row(
             rx.table.cell(
-                long_text(row["name"], weight="medium"),
-                rx.text(row["code"], size="1", color_scheme="gray"),
+                rx.hstack(
+                    thumbnail(row["photo"]),
+                    rx.box(
+                        long_text(row["name"], weight="medium"),
+                        rx.text(row["code"], size="1", color_scheme="gray"),
+                        min_width="0",
+                    ),
+                    align="center",
+                    spacing="2",
+                ),
             ),
             rx.table.cell(row["since"]),
             rx.table.cell(rx.moment(row["since_iso"], from_now=True, ago=True, interval=30000)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gym_live.components.photos import thumbnail
 from gym_live.components.tables import long_text
 from gym_live.states.live import LiveState
 
@@ -30,6 +31,7 @@ def feed_row(row: rx.Var) -> rx.Component:
     detail = rx.cond(row["detail"] != "", " · " + row["detail"], "")
     return rx.hstack(
         _kind_icon(row["kind"]),
+        thumbnail(row["photo"]),
         rx.vstack(
             long_text(row["name"], weight="medium", size="2"),
             rx.text(row["action"], detail, " · ", row["location"], size="1", color_scheme="gray"),

@@ -46,6 +46,8 @@ class AuditKind(StrEnum):
     PIN_SET = "pin_set"
     PIN_REMOVED = "pin_removed"
     PASS_ADDED = "pass_added"
+    PHOTO_SET = "photo_set"
+    PHOTO_REMOVED = "photo_removed"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

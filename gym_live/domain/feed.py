@@ -28,6 +28,7 @@ class FeedItem:
     stay_seconds: int | None = None
     reason: str | None = None
     by: str | None = None  # the staff member who did it at the desk
+    photo: str | None = None  # the member's stored photo name, if they have one
 
 
 def newest(items: list[FeedItem], size: int = FEED_SIZE) -> list[FeedItem]:

@@ -27,6 +27,7 @@ from gym_live.domain.members import (
     pin_rule,
 )
 from gym_live.domain.memberships import PASS_UNTIL, PASS_VISITS
+from gym_live.domain.photos import MAX_UPLOAD_BYTES, PHOTO_RULE
 from gym_live.pages import routes
 from gym_live.pages.members import end_date, status_badge
 from gym_live.states.member_page import MemberPageState
@@ -444,10 +445,80 @@ def _item(label: str, value: rx.Component) -> rx.Component:
 
 
 def _card() -> rx.Component:
-    return rx.cond(
-        MemberPageState.card != "",
-        member_card(MemberPageState.card, DETAILS.get("name", ""), DETAILS.get("code", "")),
+    return rx.vstack(
+        photo_panel(),
+        rx.cond(
+            MemberPageState.card != "",
+            member_card(MemberPageState.card, DETAILS.get("name", ""), DETAILS.get("code", "")),
+        ),
+        spacing="4",
     )
+
+
+PHOTO_UPLOAD = "photo-upload"
+PHOTO_SIDE = "120px"
+
+
+def photo_panel() -> rx.Component:
+    """The member's photo (or a placeholder), to add, replace or remove."""
+    photo = DETAILS.get("photo", "")
+    return rx.hstack(
+        rx.cond(
+            photo != "",
+            rx.image(
+                src=photo,
+                alt="Photo of " + DETAILS.get("name", ""),
+                width=PHOTO_SIDE,
+                height=PHOTO_SIDE,
+                class_name="gl-photo",
+                id="member-photo",
+            ),
+            rx.center(
+                rx.icon("user", size=48, color="var(--gray-9)"),
+                width=PHOTO_SIDE,
+                height=PHOTO_SIDE,
+                class_name="gl-photo",
+                id="no-photo",
+            ),
+        ),
+        rx.vstack(
+            # A label around the drop zone names its (hidden) file input and opens the file
+            # chooser when clicked; the zone is the button a keyboard reaches (Enter or
+            # Space opens it). A photo can also be dropped on it.
+            rx.el.label(
+                rx.upload.root(
+                    rx.icon("camera", size=14),
+                    rx.cond(photo != "", "Replace photo", "Add a photo"),
+                    id=PHOTO_UPLOAD,
+                    aria_label=rx.cond(photo != "", "Replace photo", "Add a photo"),
+                    class_name="gl-upload",
+                    no_click=True,  # the label's own click opens the chooser, once
+                    accept=PHOTO_TYPES,
+                    max_files=1,
+                    max_size=MAX_UPLOAD_BYTES,
+                    multiple=False,
+                    on_drop=MemberPageState.upload_photo(rx.upload_files(upload_id=PHOTO_UPLOAD)),
+                    on_drop_rejected=MemberPageState.photo_refused,
+                ),
+            ),
+            rx.cond(
+                photo != "",
+                _small_button("Remove photo", MemberPageState.remove_photo, "remove-photo", "red"),
+            ),
+            rx.text(PHOTO_RULE, size="1", color_scheme="gray"),
+            spacing="2",
+        ),
+        spacing="4",
+        align="center",
+    )
+
+
+# What the browser's file chooser offers (the server decodes whatever comes).
+PHOTO_TYPES = {
+    "image/jpeg": [".jpg", ".jpeg"],
+    "image/png": [".png"],
+    "image/webp": [".webp"],
+}
 
 
 def visit_row(row: rx.Var) -> rx.Component:

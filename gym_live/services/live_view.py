@@ -22,6 +22,7 @@ class InsideNow:
     member_code: str
     member_name: str
     since: datetime
+    photo: str | None = None  # the member's stored photo name
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,15 @@ def _view(
 
 def _inside(session: Session, location_id: int) -> list[InsideNow]:
     rows = session.execute(_INSIDE, {"location_id": location_id})
-    return [InsideNow(code, name, since) for code, name, since in rows]
+    return [InsideNow(code, name, since, photo) for code, name, since, photo in rows]
 
 
 def _feed(session: Session, location: Location) -> list[FeedItem]:
     """The newest check-ins, check-outs and refusals, each read through its own index."""
     here, name = {"location_id": location.id}, location.name
     items = [
-        FeedItem(f"in-{id_}", FeedKind.CHECK_IN, who, name, at, by=by)
-        for id_, who, at, by in session.execute(_ARRIVALS, here)
+        FeedItem(f"in-{id_}", FeedKind.CHECK_IN, who, name, at, by=by, photo=photo)
+        for id_, who, at, by, photo in session.execute(_ARRIVALS, here)
     ]
     items += [
         FeedItem(
@@ -91,12 +92,13 @@ def _feed(session: Session, location: Location) -> list[FeedItem]:
             stay_seconds=int((out - arrived).total_seconds()),
             reason=reason,
             by=by,
+            photo=photo,
         )
-        for id_, who, out, arrived, reason, by in session.execute(_DEPARTURES, here)
+        for id_, who, out, arrived, reason, by, photo in session.execute(_DEPARTURES, here)
     ]
     items += [
-        FeedItem(f"denied-{id_}", FeedKind.DENIED, who, name, at, reason=reason)
-        for id_, who, at, reason in session.execute(_REFUSALS, here)
+        FeedItem(f"denied-{id_}", FeedKind.DENIED, who, name, at, reason=reason, photo=photo)
+        for id_, who, at, reason, photo in session.execute(_REFUSALS, here)
     ]
     return newest(items)
 
@@ -105,16 +107,17 @@ def _feed(session: Session, location: Location) -> list[FeedItem]:
 # statement costs SQLAlchemy more than SQLite takes to run it.
 _LOCATION = sa.bindparam("location_id")
 _PERSON = sa.select(Member.full_name).where(Member.id == Visit.member_id).scalar_subquery()
+_PHOTO = sa.select(Member.photo).where(Member.id == Visit.member_id).scalar_subquery()
 _IN_BY = sa.select(Staff.display_name).where(Staff.id == Visit.checked_in_by).scalar_subquery()
 _OUT_BY = sa.select(Staff.display_name).where(Staff.id == Visit.checked_out_by).scalar_subquery()
 _INSIDE = (
-    sa.select(Member.member_code, Member.full_name, Visit.checked_in_at)
+    sa.select(Member.member_code, Member.full_name, Visit.checked_in_at, Member.photo)
     .join(Member, Member.id == Visit.member_id)
     .where(Visit.location_id == _LOCATION, Visit.checked_out_at.is_(None))
     .order_by(Visit.checked_in_at.desc())
 )
 _ARRIVALS = (
-    sa.select(Visit.id, _PERSON, Visit.checked_in_at, _IN_BY)
+    sa.select(Visit.id, _PERSON, Visit.checked_in_at, _IN_BY, _PHOTO)
     .where(Visit.location_id == _LOCATION)
     .order_by(Visit.checked_in_at.desc())
     .limit(FEED_SIZE)
@@ -127,13 +130,16 @@ _DEPARTURES = (
         Visit.checked_in_at,
         Visit.checkout_reason,
         _OUT_BY,
+        _PHOTO,
     )
     .where(Visit.location_id == _LOCATION, Visit.checked_out_at.is_not(None))
     .order_by(Visit.checked_out_at.desc())
     .limit(FEED_SIZE)
 )
 _REFUSALS = (
-    sa.select(DeniedAttempt.id, Member.full_name, DeniedAttempt.at, DeniedAttempt.reason)
+    sa.select(
+        DeniedAttempt.id, Member.full_name, DeniedAttempt.at, DeniedAttempt.reason, Member.photo
+    )
     .outerjoin(Member, Member.id == DeniedAttempt.member_id)
     .where(DeniedAttempt.location_id == _LOCATION)
     .order_by(DeniedAttempt.at.desc())

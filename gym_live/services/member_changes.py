@@ -1,5 +1,5 @@
 """Changes to one member from the desk: details, status (freeze, unfreeze, cancel,
-reactivate), the membership's end, a visit pass, the door PIN.
+reactivate), the membership's end, a visit pass, the door PIN, the photo.
 
 Each is one transaction on the member's locked row (two desks at once apply one after the
 other, each seeing the other's result), recorded in the audit trail with the values before
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,7 @@ from sqlmodel import Session, select
 
 from gym_live.adapters.db import write_session
 from gym_live.adapters.hashing import hash_secret
+from gym_live.adapters.photos import PhotoStore, square_jpegs
 from gym_live.domain.audit import AuditKind
 from gym_live.domain.days import optional_day
 from gym_live.domain.errors import Conflict, InvalidInput, NotFound
@@ -189,6 +191,53 @@ def set_pin(code: str, pin: str | None, *, by: int | None = None, deps: Deps) ->
     return _change(code, kind, apply, by=by, deps=deps)
 
 
+def set_photo(code: str, upload: bytes, *, by: int | None = None, deps: Deps) -> MemberSnapshot:
+    """The member's photo, from an uploaded JPEG, PNG or WebP (adapters.photos); a photo
+    it replaces is deleted once the change is committed.
+
+    Raises:
+        InvalidInput: not an image, or too large; nothing is stored.
+    """
+    photo = square_jpegs(upload)  # decoded before the transaction: it takes a while
+    store = photo_store(deps)
+    name = store.save(photo)
+    replaced: list[str] = []
+
+    def apply(member: Member) -> str:
+        if member.photo:
+            replaced.append(member.photo)
+        member.photo = name
+        return "replaced" if replaced else "new"
+
+    try:
+        changed = _change(code, AuditKind.PHOTO_SET, apply, by=by, deps=deps)
+    except BaseException:
+        store.delete(name)  # nothing refers to it
+        raise
+    for old in replaced:
+        store.delete(old)
+    return changed
+
+
+def remove_photo(code: str, *, by: int | None = None, deps: Deps) -> MemberSnapshot:
+    removed: list[str] = []
+
+    def apply(member: Member) -> str:
+        if not member.photo:
+            raise Conflict("This member has no photo to remove.")
+        removed.append(member.photo)
+        member.photo = None
+        return ""
+
+    changed = _change(code, AuditKind.PHOTO_REMOVED, apply, by=by, deps=deps)
+    photo_store(deps).delete(removed[0])
+    return changed
+
+
+def photo_store(deps: Deps) -> PhotoStore:
+    return PhotoStore(Path(deps.settings.photo_dir))
+
+
 def unfreeze_ended(*, deps: Deps) -> int:
     """Unfreeze the memberships whose freeze's last day has passed (the sweep calls this;
     the check-in already treats them as active). Safe from many instances at once: each
@@ -230,6 +279,11 @@ def _unfreeze_if_still_frozen(session: Session, member_id: object, last_day: dat
     return done.rowcount == 1
 
 
+def _shown(member: Member) -> tuple[str, str, str | None]:
+    """What the dashboards show of a member."""
+    return member.full_name, member.member_code, member.photo
+
+
 def _status_text(member: Member) -> str:
     if member.status != MemberStatus.FROZEN.value:
         return member.status
@@ -248,14 +302,15 @@ def _change(
     taken: str = "",
 ) -> MemberSnapshot:
     """Apply `change` to the member's locked row and record it, in one transaction; a
-    change of what the dashboards show (a name, a card number) is announced after commit."""
+    change of what the dashboards show (a name, a card number, a photo) is announced after
+    commit."""
     with write_session(deps.engine) as session:
         member = session.exec(
             select(Member).where(Member.member_code == normalize_code(code)).with_for_update()
         ).first()
         if member is None:
             raise NotFound(f"No member has card number {printable_code(code.strip())}.")
-        shown_before = (member.full_name, member.member_code)
+        shown_before = _shown(member)
         detail = change(member)
         session.add(member)
         audit.record(session, kind, member.full_name, by=by, at=deps.clock(), detail=detail)
@@ -265,8 +320,8 @@ def _change(
             raise Conflict(
                 taken or "That change clashed with another; try again.", field=CODE
             ) from None
-        changed = to_snapshot(member)
-    if (changed.full_name, changed.code) != shown_before:
+        changed, shown_after = to_snapshot(member), _shown(member)
+    if shown_after != shown_before:
         deps.bus.publish(
             GymEvent(
                 kind=EventKind.MEMBER_CHANGED,

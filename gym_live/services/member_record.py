@@ -42,6 +42,7 @@ class MemberRecord:
     member: MemberListing
     rules: MemberSnapshot  # what the door's rules see: the plan, the pass, the PIN, a freeze
     freeze_reason: str | None  # while frozen: why
+    photo: str | None  # the stored photo's name
     visits: list[VisitLine]
     has_older_visits: bool
     denials: list[DenialLine]
@@ -72,6 +73,7 @@ def member_record(code: str, *, visits_page: int = 0, deps: Deps) -> MemberRecor
             listing(member, inside),
             to_snapshot(member),
             member.freeze_reason,
+            member.photo,
             [VisitLine(*row) for row in visits[:HISTORY_PAGE_SIZE]],
             len(visits) > HISTORY_PAGE_SIZE,
             [DenialLine(*row) for row in denials],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
@@ -13,7 +14,9 @@ from gym_live.domain.errors import GymLiveError
 from gym_live.domain.member_status import FROZEN_UNTIL, REASON, StatusChange
 from gym_live.domain.members import CODE, EMAIL, NAME, PHONE, PIN, MemberSnapshot, normalize_code
 from gym_live.domain.memberships import PASS_UNTIL
+from gym_live.domain.photos import MAX_UPLOAD_BYTES, PHOTO_RULE
 from gym_live.pages import routes
+from gym_live.photo_route import photo_url
 from gym_live.presentation import (
     day_text,
     denial_line,
@@ -87,6 +90,26 @@ class MemberPageState(rx.State):
             member_changes.add_pass,
             until=str(form.get(PASS_UNTIL, "")),
             fields=(PASS_UNTIL,),
+        )
+
+    @rx.event
+    async def upload_photo(self, files: list[rx.UploadFile]):  # noqa: ANN201  (a toast)
+        if not files:
+            return None
+        upload = await files[0].read(MAX_UPLOAD_BYTES + 1)  # more than that is refused
+        return await self._act(
+            lambda m: f"{m.full_name}'s photo is saved.", member_changes.set_photo, upload
+        )
+
+    @rx.event
+    def photo_refused(self, _rejected: list[dict[str, Any]]):  # noqa: ANN201  (a toast)
+        """The browser refused the file (its size or type), before any upload."""
+        return rx.toast.error(PHOTO_RULE, close_button=True)
+
+    @rx.event
+    async def remove_photo(self):  # noqa: ANN201  (a toast)
+        return await self._act(
+            lambda m: f"{m.full_name}'s photo is removed.", member_changes.remove_photo
         )
 
     @rx.event
@@ -196,6 +219,7 @@ class MemberPageState(rx.State):
         today = deps.today()
         self.details, self.has_pin = member_line(found.member, today), found.rules.has_pin
         self.details |= membership_line(found.rules, found.freeze_reason)
+        self.details["photo"] = photo_url(found.photo, thumbnail=False)
         self.visits = [visit_line(visit) for visit in found.visits]
         self.has_older_visits = found.has_older_visits
         self.denials = [denial_line(denial) for denial in found.denials]

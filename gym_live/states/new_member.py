@@ -33,7 +33,10 @@ class NewMemberState(rx.State):
 
     @rx.event
     def open_new_member_page(self) -> None:
-        self._clear()
+        """An empty form: cleared only if the last visit left something, since clearing
+        mounts the form afresh and would drop what is typed meanwhile."""
+        if self.card or self.errors or self.plan != Plan.TIME.value:
+            self._clear()
 
     @rx.event
     async def enrol(self, form: dict[str, str]):  # noqa: ANN201  (a toast)

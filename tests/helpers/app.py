@@ -29,8 +29,11 @@ class AppServer(ProdServer):
         if not any(m["username"] == STAFF_USER for m in self.cli.json("staff", "list")["staff"]):
             self.cli.env["GYM_STAFF_PASSWORD"] = STAFF_PASSWORD
             self.cli("staff", "add", STAFF_USER, "--role", "front_desk", "--name", STAFF_NAME)
+        self.photo_dir = workdir / "photos"
         env = app_environment(
-            self.cli.env["DATABASE_URL"], GYM_TIMEZONE=self.cli.env["GYM_TIMEZONE"], **settings
+            self.cli.env["DATABASE_URL"],
+            GYM_TIMEZONE=self.cli.env["GYM_TIMEZONE"],
+            **{"GYM_PHOTO_DIR": str(self.photo_dir), **settings},
         )
         super().__init__(env, workdir / "reflex.log")
 

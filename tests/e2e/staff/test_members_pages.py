@@ -3,10 +3,12 @@ sorting, pages, and names that are long or look like HTML shown as typed."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from gym_live.domain.checkin import Source
@@ -14,6 +16,7 @@ from gym_live.domain.errors import MembershipFrozen
 from gym_live.domain.member_list import MemberFilter
 from gym_live.domain.members import extended_until
 from gym_live.models import AuditEvent, Staff
+from gym_live.pages.member import PHOTO_UPLOAD
 from gym_live.services import checkin, members
 from gym_live.services.deps import Deps
 from tests.helpers.app import ARTIFACTS, STAFF_USER, AppServer
@@ -282,9 +285,10 @@ def test_the_desk_enrols_a_member_on_a_visit_pass_and_sells_another(
     desk.fill("#field-pass_until", "2020-01-01")
     desk.click("#enrol-member")
     expect(desk.locator("#error-pass_until")).to_contain_text("has passed")
+    expect(desk.locator("#field-full_name")).to_have_value("Vera Visits")  # nothing lost
     desk.fill("#field-pass_until", "")
     desk.click("#enrol-member")
-    toast(desk, "Vera Visits enrolled: card 77000020.")
+    expect(desk.locator("#enrolled")).to_have_text("Vera Visits is enrolled")
     desk.goto(app.url + "/members/77000020")
     expect(desk.locator("#visits-only")).to_be_visible()
     expect(desk.locator("#pass-line")).to_have_text("10 visits left · no expiry")
@@ -292,4 +296,64 @@ def test_the_desk_enrols_a_member_on_a_visit_pass_and_sells_another(
     desk.click("#confirm-pass")
     toast(desk, "Vera Visits now has 20 visits on the pass.")
     expect(desk.locator("#pass-line")).to_have_text("20 visits left · no expiry")
+    desk.goto(app.url + "/members")
+
+
+def test_a_photo_is_uploaded_and_shown_to_signed_in_staff_only(
+    desk: Page, app: AppServer, app_deps: Deps, browser: Browser
+) -> None:
+    members.add_member("Photo Person", code="77000030", deps=app_deps)
+    where = app_deps.settings.demo_location
+    checkin.check_in("77000030", location=where, source=Source.STAFF, deps=app_deps)
+    desk.goto(app.url + "/members/77000030")
+    expect(desk.locator("#no-photo")).to_be_visible()
+    zone = desk.locator(f"#{PHOTO_UPLOAD}")
+    expect(zone).to_have_attribute("aria-label", "Add a photo")
+    with desk.expect_file_chooser() as clicked:  # a click opens the file chooser
+        zone.click()
+    clicked.value.set_files(
+        files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not an image"}]
+    )
+    toast(desk, "That file is not a photo")
+    face = io.BytesIO()
+    Image.new("RGB", (900, 700), (30, 120, 200)).save(face, "PNG")
+    zone.focus()
+    with desk.expect_file_chooser() as pressed:  # and so does Enter, from the keyboard
+        desk.keyboard.press("Enter")
+    pressed.value.set_files(
+        files=[{"name": "face.png", "mimeType": "image/png", "buffer": face.getvalue()}]
+    )
+    toast(desk, "Photo Person's photo is saved.")
+    photo = desk.locator("#member-photo")
+    expect(photo).to_be_visible()
+    desk.wait_for_function("() => document.querySelector('#member-photo').naturalWidth > 0")
+    assert photo.evaluate("img => img.naturalWidth") == 512
+    # The dashboard's who-is-inside list shows the thumbnail beside the name.
+    dashboard = desk.context.new_page()
+    dashboard.goto(app.url + "/")
+    row = dashboard.locator(".gl-inside-row").filter(has_text="Photo Person")
+    expect(row.locator("img.gl-photo")).to_be_visible(timeout=15_000)
+    src = row.locator("img.gl-photo").get_attribute("src")
+    assert src is not None and src.endswith("-thumb.jpg")
+    dashboard.wait_for_function(
+        "() => [...document.querySelectorAll('.gl-inside-row img')].some(i => i.naturalWidth)"
+    )
+    assert row.locator("img.gl-photo").evaluate("img => img.naturalWidth") == 96
+    dashboard.screenshot(path=ARTIFACTS / "dashboard-photo.png")
+    desk.screenshot(path=ARTIFACTS / "member-photo.png")
+    # Signed in, the photo comes; from a browser that is not, it does not.
+    assert desk.context.request.get(app.url + src).status == 200
+    stranger = browser.new_context()
+    refused = stranger.request.get(app.url + src)
+    assert (
+        refused.status == 403 and refused.body() != desk.context.request.get(app.url + src).body()
+    )
+    stranger.close()
+    desk.click("#remove-photo")
+    toast(desk, "Photo Person's photo is removed.")
+    expect(desk.locator("#no-photo")).to_be_visible()
+    assert desk.context.request.get(app.url + src).status == 404
+    assert list(app.photo_dir.iterdir()) == []
+    checkin.check_out("77000030", location=where, source=Source.STAFF, deps=app_deps)
+    dashboard.close()
     desk.goto(app.url + "/members")
