@@ -29,6 +29,13 @@ def text_input(name: str, *, max_length: int, **props: object) -> rx.Component:
     return rx.input(name=name, id=f"field-{name}", max_length=max_length, size="2", **props)
 
 
+def date_field(label: str, name: str, error: rx.Var, width: str | None = None) -> rx.Component:
+    """A day (YYYY-MM-DD, the browser's date picker), its label and its error."""
+    return field(
+        label, name, text_input(name, max_length=10, type="date", width="100%"), error, width
+    )
+
+
 def role_choice(name: str = "role", **props: object) -> rx.Component:
     """Admin or front desk, as a native form value (`name`)."""
     return rx.select.root(

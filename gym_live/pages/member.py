@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from gym_live.components.forms import field, form_error, text_input
+from gym_live.components.forms import date_field, field, form_error, text_input
 from gym_live.components.layout import staff_page
 from gym_live.components.member_card import member_card
 from gym_live.components.tables import admin_table, long_text, newer_older
@@ -221,12 +221,7 @@ def pass_dialog() -> rx.Component:
             MemberPageState.add_pass,
             "Add the pass",
             "confirm-pass",
-            field(
-                "The pass expires on (optional)",
-                PASS_UNTIL,
-                text_input(PASS_UNTIL, max_length=10, type="date", width="100%"),
-                ERRORS.get(PASS_UNTIL, ""),
-            ),
+            date_field("The pass expires on (optional)", PASS_UNTIL, ERRORS.get(PASS_UNTIL, "")),
         ),
     )
 
@@ -304,12 +299,7 @@ def freeze_dialog() -> rx.Component:
             rx.el.datalist(
                 *[rx.el.option(value=reason) for reason in FREEZE_REASONS], id="freeze-reasons"
             ),
-            field(
-                "Last day (optional)",
-                FROZEN_UNTIL,
-                text_input(FROZEN_UNTIL, max_length=10, type="date", width="100%"),
-                ERRORS.get(FROZEN_UNTIL, ""),
-            ),
+            date_field("Last day (optional)", FROZEN_UNTIL, ERRORS.get(FROZEN_UNTIL, "")),
         ),
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from gym_live import wording
-from gym_live.components.forms import field, form_error, text_input
+from gym_live.components.forms import date_field, field, form_error, text_input
 from gym_live.components.layout import staff_page
 from gym_live.components.member_card import member_card
 from gym_live.domain.members import (
@@ -127,17 +127,15 @@ def membership() -> rx.Component:
         ),
         rx.cond(
             on_a_pass,
-            _date_field("The pass expires on (optional)", PASS_UNTIL),
-            _date_field("Membership ends (empty: no end)", VALID_UNTIL),
+            date_field(
+                "The pass expires on (optional)", PASS_UNTIL, ERRORS.get(PASS_UNTIL, ""), "20em"
+            ),
+            date_field(
+                "Membership ends (empty: no end)", VALID_UNTIL, ERRORS.get(VALID_UNTIL, ""), "20em"
+            ),
         ),
         spacing="4",
         wrap="wrap",
-    )
-
-
-def _date_field(label: str, name: str) -> rx.Component:
-    return field(
-        label, name, _input(name, max_length=10, type="date"), ERRORS.get(name, ""), "20em"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,9 +16,9 @@ from gym_live.domain.checkin import Source
 from gym_live.domain.errors import MembershipFrozen
 from gym_live.domain.member_list import MemberFilter
 from gym_live.domain.members import extended_until
-from gym_live.models import AuditEvent, Staff
+from gym_live.models import AuditEvent, Member, Staff
 from gym_live.pages.member import PHOTO_UPLOAD
-from gym_live.services import checkin, members
+from gym_live.services import checkin, member_changes, members
 from gym_live.services.deps import Deps
 from tests.helpers.app import ARTIFACTS, STAFF_USER, AppServer
 from tests.helpers.dashboard_page import sign_in, toast
@@ -356,4 +357,42 @@ def test_a_photo_is_uploaded_and_shown_to_signed_in_staff_only(
     assert list(app.photo_dir.iterdir()) == []
     checkin.check_out("77000030", location=where, source=Source.STAFF, deps=app_deps)
     dashboard.close()
+    desk.goto(app.url + "/members")
+
+
+def test_a_freeze_with_a_last_day_ends_by_itself_when_the_day_has_passed(
+    desk: Page, app: AppServer, app_deps: Deps
+) -> None:
+    members.add_member("Frida Frost", code="77000040", deps=app_deps)
+    desk.goto(app.url + "/members/77000040")
+    desk.click("#freeze")
+    desk.fill("#field-reason", "Travel")
+    today = app_deps.today()
+    desk.fill("#field-frozen_until", today.isoformat())
+    desk.click("#confirm-freeze")
+    expect(desk.locator("#freeze-line")).to_have_text(f"until {today.day} {today:%b %Y} · Travel")
+    where = app_deps.settings.demo_location
+    with pytest.raises(MembershipFrozen):
+        checkin.check_in("77000040", location=where, source=Source.STAFF, deps=app_deps)
+    # Time passes: the last day is now yesterday. The door lets her in before the sweep
+    # writes it, and the sweep then writes it.
+    with app_deps.engine.begin() as conn:
+        conn.execute(
+            sa.update(Member)
+            .where(Member.member_code == "77000040")
+            .values(frozen_until=today - timedelta(days=1))
+        )
+    checkin.check_in("77000040", location=where, source=Source.STAFF, deps=app_deps)
+    member_changes.unfreeze_ended(deps=app_deps)  # (the app's own sweep may come first)
+    with app_deps.engine.connect() as conn:
+        ended = conn.execute(
+            sa.select(AuditEvent.detail).where(
+                AuditEvent.subject == "Frida Frost", AuditEvent.kind == "member_unfrozen"
+            )
+        ).scalars()
+        assert list(ended) == [f"the freeze ended on {today - timedelta(days=1)}"]
+    desk.reload()
+    expect(desk.locator("#member-details")).to_contain_text("Active")
+    expect(desk.locator("#freeze")).to_be_visible()
+    checkin.check_out("77000040", location=where, source=Source.STAFF, deps=app_deps)
     desk.goto(app.url + "/members")
