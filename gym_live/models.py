@@ -24,6 +24,7 @@ from gym_live.domain.members import (
     search_key,
     search_text,
 )
+from gym_live.domain.overrides import OVERRIDE_REASON_LENGTH
 from gym_live.domain.staff import DISPLAY_NAME_LENGTH, USERNAME_LENGTHS, Role, SignInOutcome
 
 OPEN_VISIT = sa.text("checked_out_at IS NULL")
@@ -156,6 +157,10 @@ class Visit(SQLModel, table=True):
     # the command line, the sweep).
     checked_in_by: int | None = Field(default=None, foreign_key="staff.id")
     checked_out_by: int | None = Field(default=None, foreign_key="staff.id")
+    # Why the desk let the member in although the door had refused them ("admit anyway").
+    override_reason: str | None = Field(
+        default=None, sa_column=sa.Column(sa.String(OVERRIDE_REASON_LENGTH))
+    )
 
     __table_args__ = (
         # The database, not a read-then-write check, guarantees one open visit per member.
@@ -200,6 +205,8 @@ class DeniedAttempt(SQLModel, table=True):
     kiosk_id: int | None = Field(default=None, foreign_key="kiosk.id")
     reason: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
     at: datetime = Field(sa_column=_utc_column())
+    # The visit the desk admitted the member with anyway, if it did (at most once).
+    admitted_visit_id: int | None = Field(default=None, foreign_key="visit.id")
 
     __table_args__ = (
         sa.Index("ix_denied_location_at", "location_id", "at"),

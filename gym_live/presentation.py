@@ -11,7 +11,7 @@ from gym_live import wording
 from gym_live.domain.audit import AuditEntry
 from gym_live.domain.checkin import CheckinResult, LocationSnapshot
 from gym_live.domain.errors import GymLiveError
-from gym_live.domain.feed import FeedItem, FeedKind
+from gym_live.domain.feed import DENIED_KEY, FeedItem, FeedKind
 from gym_live.domain.kiosks import is_online
 from gym_live.domain.member_list import validity
 from gym_live.domain.members import MemberSnapshot
@@ -77,7 +77,8 @@ def feed_row(item: FeedItem) -> dict[str, str]:
     else:
         detail = ""
     if item.by:
-        detail = f"{detail} · by {item.by}" if detail else f"by {item.by}"
+        by = f"admitted by {item.by} · {item.override}" if item.override else f"by {item.by}"
+        detail = f"{detail} · {by}" if detail else by
     return {
         "id": item.key,
         "kind": item.kind.value,
@@ -87,6 +88,9 @@ def feed_row(item: FeedItem) -> dict[str, str]:
         "location": item.location_name,
         "at": item.at.isoformat(),
         "photo": photo_url(item.photo),
+        # A refusal the desk may still overrule: its denied attempt's id ("" otherwise).
+        "admit": item.key.removeprefix(DENIED_KEY) if item.admittable else "",
+        "from_kiosk": "yes" if item.at_kiosk else "",
     }
 
 
@@ -223,6 +227,8 @@ def visit_line(visit: VisitLine) -> dict[str, str]:
     admitted = wording.SOURCES.get(visit.source, visit.source)
     if visit.checked_in_by:
         admitted = f"{admitted} · by {visit.checked_in_by}"
+    if visit.override_reason:
+        admitted = f"{admitted} · admitted anyway: {visit.override_reason}"
     return {
         "in": visit.checked_in_at.isoformat(),
         "location": visit.location,

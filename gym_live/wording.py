@@ -88,6 +88,7 @@ AUDIT_KINDS = {
     AuditKind.PASS_ADDED: "Sold a visit pass",
     AuditKind.PHOTO_SET: "Set a member's photo",
     AuditKind.PHOTO_REMOVED: "Removed a member's photo",
+    AuditKind.ADMITTED_ANYWAY: "Admitted a refused member anyway",
 }
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"
@@ -106,6 +107,7 @@ FOR_MEMBERS = {
 
 # The kiosk's answer screens: a title and a line of detail.
 SEE_THE_DESK = "Please see the front desk"
+ADMITTED_AT_DESK = "The front desk has let you in. Enjoy your workout!"
 SCAN_FAILED = "Something went wrong with this scan."
 NO_NEED_AGAIN = "No need to scan again."
 SEE_YOU_SOON = "See you soon!"

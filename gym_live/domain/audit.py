@@ -48,6 +48,7 @@ class AuditKind(StrEnum):
     PASS_ADDED = "pass_added"
     PHOTO_SET = "photo_set"
     PHOTO_REMOVED = "photo_removed"
+    ADMITTED_ANYWAY = "admitted_anyway"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

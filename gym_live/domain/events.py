@@ -40,6 +40,8 @@ class GymEvent:
     stay_seconds: int | None = None
     reason: str | None = None
     source: str | None = None
+    # A check-in the desk made anyway after this kiosk refused it: the kiosk shows it.
+    admitted_at_kiosk: int | None = None
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_json(self) -> str:

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 
 FEED_SIZE = 20
+# A refusal's key is this and its denied attempt's id.
+DENIED_KEY = "denied-"
 
 
 class FeedKind(StrEnum):
@@ -29,6 +31,11 @@ class FeedItem:
     reason: str | None = None
     by: str | None = None  # the staff member who did it at the desk
     photo: str | None = None  # the member's stored photo name, if they have one
+    # A check-in the desk made anyway: why. A refusal: whether the desk may still admit
+    # the member anyway, and whether a door kiosk refused them.
+    override: str | None = None
+    admittable: bool = False
+    at_kiosk: bool = False
 
 
 def newest(items: list[FeedItem], size: int = FEED_SIZE) -> list[FeedItem]:

@@ -77,7 +77,12 @@ class MemberSnapshot:
 
     @property
     def first_name(self) -> str:
-        return self.full_name.split()[0] if self.full_name.split() else self.full_name
+        return first_name(self.full_name)
+
+
+def first_name(full_name: str) -> str:
+    """What the door calls a member: the first word of their name."""
+    return full_name.split()[0] if full_name.split() else full_name
 
 
 def normalize_code(raw: str, *, field: str | None = None) -> str:

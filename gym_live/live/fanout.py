@@ -25,6 +25,10 @@ class Fanout(Protocol):
     async def redirect(self, to: str, path: str) -> None:
         """Every page of `to` goes to `path`."""
 
+    async def call(self, to: str, audience: str, handler: str) -> None:
+        """Every page of `to` sends the audience's state this event (with no arguments),
+        as if it had sent it itself: through the guard, on its own state."""
+
     def has_members(self, room: str) -> bool:
         """Whether a socket on this instance is in `room`."""
 
@@ -38,6 +42,7 @@ class ReflexFanout:
 
     def __init__(self, app: Any, states: dict[str, type[Any]]) -> None:
         self._namespace = app.event_namespace
+        self._states = states
         self._state_names = {audience: state.get_full_name() for audience, state in states.items()}
 
     async def send(self, to: str, audience: str, values: DashboardValues) -> None:
@@ -48,6 +53,10 @@ class ReflexFanout:
         await reflex_compat.broadcast(
             self._namespace, to, reflex_compat.page_events(rx.redirect(path))
         )
+
+    async def call(self, to: str, audience: str, handler: str) -> None:
+        event = getattr(self._states[audience], handler)()
+        await reflex_compat.broadcast(self._namespace, to, reflex_compat.page_events(event))
 
     async def enter(self, sid: str, room: str) -> None:
         """Join `room`, leaving any other room of its kind (a tab shows one location)."""

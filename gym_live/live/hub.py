@@ -40,6 +40,8 @@ from gym_live.services.live_view import load_views
 
 logger = logging.getLogger(__name__)
 SEEN_EVENT_IDS = 10_000
+# The kiosk state's event that shows a member admitted at the desk (states.kiosk).
+ADMITTED_HANDLER = "check_admitted"
 
 
 class LiveHub:
@@ -183,6 +185,12 @@ class LiveHub:
         fanout = self._fanout
         open_ids = [key for key in self._kiosks if fanout.has_members(device_room(key))]
         await asyncio.to_thread(kiosks.mark_seen, open_ids, deps=self.deps)
+
+    async def show_admitted(self, kiosk_id: int) -> None:
+        """The desk admitted anyway someone this kiosk refused: its page asks who, and
+        shows them in (KioskState.check_admitted; the server's records decide what)."""
+        if self._fanout is not None and self._fanout.has_members(device_room(kiosk_id)):
+            await self._fanout.call(device_room(kiosk_id), KIOSK, ADMITTED_HANDLER)
 
     async def drop_revoked_kiosks(self) -> None:
         """Send revoked kiosks back to their pairing screen."""

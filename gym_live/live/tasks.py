@@ -76,6 +76,8 @@ async def relay(hub: LiveHub, changed: Changed) -> None:
                     changed.add(ALL)
                 elif hub.is_new(event.id):
                     changed.add(event.location_id)
+                    if event.admitted_at_kiosk is not None:
+                        await logged(hub.show_admitted(event.admitted_at_kiosk))
         except Exception:
             logger.exception("event bus subscription failed; resubscribing")
         await asyncio.sleep(RESUBSCRIBE_SECONDS)

@@ -27,6 +27,7 @@ def dashboard() -> rx.Component:
             ),
             rx.center(rx.spinner(size="3"), rx.text(" Loading live numbers…"), padding="4em"),
         ),
+        rx.script(src="/desk.js"),
         heading=location_heading(),
         current=routes.DASHBOARD,
     )

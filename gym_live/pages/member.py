@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from gym_live.components.forms import date_field, field, form_error, text_input
+from gym_live.components.dialogs import change_dialog, dialog_form, suggesting_input
+from gym_live.components.forms import date_field, field, text_input
 from gym_live.components.layout import staff_page
 from gym_live.components.member_card import member_card
 from gym_live.components.tables import admin_table, long_text, newer_older
@@ -287,17 +288,10 @@ def freeze_dialog() -> rx.Component:
             field(
                 "Reason",
                 REASON,
-                text_input(
-                    REASON,
-                    max_length=FREEZE_REASON_LENGTH,
-                    width="100%",
-                    auto_complete="off",
-                    custom_attrs={"list": "freeze-reasons"},
+                suggesting_input(
+                    REASON, max_length=FREEZE_REASON_LENGTH, suggestions=FREEZE_REASONS
                 ),
                 ERRORS.get(REASON, ""),
-            ),
-            rx.el.datalist(
-                *[rx.el.option(value=reason) for reason in FREEZE_REASONS], id="freeze-reasons"
             ),
             date_field("Last day (optional)", FROZEN_UNTIL, ERRORS.get(FROZEN_UNTIL, "")),
         ),
@@ -367,13 +361,10 @@ def _dialog(
     panel: str, title: str | rx.Component, description: str, form: rx.Component
 ) -> rx.Component:
     """A change's dialog, open while the state says so (closing it clears its errors)."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(title),
-            rx.dialog.description(description, size="2", margin_bottom="3"),
-            form,
-            max_width="30em",
-        ),
+    return change_dialog(
+        title,
+        description,
+        form,
         open=MemberPageState.panel == panel,
         on_open_change=MemberPageState.panel_open_changed,
     )
@@ -382,25 +373,7 @@ def _dialog(
 def _dialog_form(
     on_submit: rx.EventHandler, submit: str, submit_id: str, *fields: rx.Component
 ) -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            *fields,
-            form_error(ERRORS.get("form", "")),
-            rx.hstack(
-                rx.dialog.close(
-                    rx.button("Back", type="button", variant="soft", color_scheme="gray")
-                ),
-                rx.button(submit, type="submit", high_contrast=True, id=submit_id),
-                justify="end",
-                spacing="3",
-                width="100%",
-            ),
-            spacing="3",
-            align="stretch",
-        ),
-        on_submit=on_submit,
-        reset_on_submit=False,
-    )
+    return dialog_form(on_submit, submit, submit_id, *fields, error=ERRORS.get("form", ""))
 
 
 def _input(name: str, value: rx.Var, **props: object) -> rx.Component:
@@ -472,17 +445,24 @@ def photo_panel() -> rx.Component:
             ),
         ),
         rx.vstack(
-            # A label around the drop zone names its (hidden) file input and opens the file
-            # chooser when clicked; the zone is the button a keyboard reaches (Enter or
-            # Space opens it). A photo can also be dropped on it.
+            # The label names the drop zone's hidden file input; the button opens its
+            # chooser (a click, or Enter / Space); a photo can be dropped on it too.
             rx.el.label(
                 rx.upload.root(
-                    rx.icon("camera", size=14),
-                    rx.cond(photo != "", "Replace photo", "Add a photo"),
+                    rx.button(
+                        rx.icon("camera", size=14),
+                        rx.cond(photo != "", "Replace photo", "Add a photo"),
+                        on_click=rx.call_script(
+                            f"document.querySelector('#{PHOTO_UPLOAD} input[type=file]').click()"
+                        ),
+                        type="button",
+                        size="1",
+                        variant="soft",
+                        id="choose-photo",
+                    ),
                     id=PHOTO_UPLOAD,
-                    aria_label=rx.cond(photo != "", "Replace photo", "Add a photo"),
-                    class_name="gl-upload",
-                    no_click=True,  # the label's own click opens the chooser, once
+                    no_click=True,
+                    no_keyboard=True,
                     accept=PHOTO_TYPES,
                     max_files=1,
                     max_size=MAX_UPLOAD_BYTES,

@@ -85,7 +85,6 @@ def member_form() -> rx.Component:
             ),
             on_submit=NewMemberState.enrol,
             reset_on_submit=False,
-            key=NewMemberState.form_key,
         ),
         width="100%",
         max_width="52em",

@@ -3,6 +3,7 @@ only after commit. What an attempt does inside its transaction: services.checkin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,6 +83,14 @@ def check_out(
     return _run(code, location, source, deps, steps.check_out_step, by=by)
 
 
+def admit(
+    code: str, denial_id: int, *, location: str, override: str, by: int | None, deps: Deps
+) -> CheckinResult:
+    """Check in, anyway, a member the door refused at `location` (services.overrides)."""
+    step = functools.partial(steps.admit_step, denial_id)
+    return _run(code, location, Source.STAFF, deps, step, by=by, override=override)
+
+
 _Step = Callable[[steps.Txn, MemberSnapshot, OpenVisit | None], CheckinResult]
 
 
@@ -93,6 +102,7 @@ def _run(
     step: _Step,
     door: Door | None = None,
     by: int | None = None,
+    override: str | None = None,
 ) -> CheckinResult:
     door = door or Door()
     assert door.enter is None or location is None, "a door that enters finds its own location"
@@ -111,6 +121,7 @@ def _run(
                     [],
                     door.pin,
                     by,
+                    override,
                 )
                 member: MemberSnapshot | None = None  # unknown until the code is looked up
                 try:

@@ -8,20 +8,23 @@ is retried with fresh facts.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from gym_live.adapters import visit_queries
 from gym_live.adapters.hashing import verify_secret
 from gym_live.domain import checkin as rules
 from gym_live.domain import memberships
+from gym_live.domain.audit import AuditKind
 from gym_live.domain.checkin import Action, CheckinResult, CheckoutReason, OpenVisit, Source
-from gym_live.domain.errors import ScanRefused, UnknownCode
+from gym_live.domain.errors import AlreadyCheckedIn, Conflict, ScanRefused, UnknownCode
 from gym_live.domain.events import EventKind, GymEvent
 from gym_live.domain.members import MemberSnapshot, normalize_code, printable_code, require_pin
 from gym_live.models import DeniedAttempt, Location, Member, Visit
+from gym_live.services import audit
 from gym_live.services.deps import Deps
 from gym_live.services.locations import snapshot
 from gym_live.services.members import find_by_code, to_snapshot
@@ -45,6 +48,7 @@ class Txn:
     events: list[GymEvent]
     pin: str | None = None  # typed at the door, if any
     by: int | None = None  # the staff account at the desk, if any
+    override: str | None = None  # why the desk admits a refused member anyway
 
 
 def scan_step(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinResult:
@@ -73,6 +77,42 @@ def check_in_step(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> 
     return _open(txn, member, visit)
 
 
+def admit_step(
+    denial_id: int, txn: Txn, member: MemberSnapshot, visit: OpenVisit | None
+) -> CheckinResult:
+    """Check in, anyway, a member the door refused (the refusal row locked and marked, so
+    two desks admit once); neither the membership nor the room is asked."""
+    denial = txn.session.get(DeniedAttempt, denial_id, with_for_update=True)
+    assert denial is not None and denial.member_id == uuid.UUID(member.id)
+    if denial.admitted_visit_id is not None:
+        raise Conflict(f"{member.full_name} was already admitted anyway.")
+    where = txn.location
+    if visit is not None and visit.location_id == where.id:
+        since = rules.local_time(visit.checked_in_at, where.zone_info)
+        raise AlreadyCheckedIn(
+            f"{member.full_name} is already checked in (since {since}).", since=visit.checked_in_at
+        )
+    done = _open(txn, member, visit)
+    marked = txn.session.execute(
+        sa.update(DeniedAttempt)
+        .where(DeniedAttempt.id == denial_id, DeniedAttempt.admitted_visit_id.is_(None))
+        .values(admitted_visit_id=done.visit_id)
+    )
+    if marked.rowcount != 1:
+        raise LostRace
+    txn.events[-1] = replace(txn.events[-1], admitted_at_kiosk=denial.kiosk_id)
+    detail = f"{denial.reason} · {txn.override} · {where.name}"
+    audit.record(
+        txn.session,
+        AuditKind.ADMITTED_ANYWAY,
+        member.full_name,
+        by=txn.by,
+        at=txn.now,
+        detail=detail,
+    )
+    return done
+
+
 def check_out_step(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinResult:
     open_visit = rules.require_open_visit(member, visit)
     reason = CheckoutReason.MEMBER if txn.source is Source.KIOSK else CheckoutReason.STAFF
@@ -93,12 +133,14 @@ def _open(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinR
         checked_in_at=txn.now,
         source=txn.source.value,
         checked_in_by=txn.by,
+        override_reason=txn.override,
     )
     txn.session.add(row)
     txn.session.flush()  # the partial unique index speaks here if another scan won the race
     assert row.id is not None
     today = txn.now.astimezone(txn.location.zone_info).date()
-    on_pass = memberships.uses_a_visit(member, today)
+    # Admitted anyway, a member takes no visit off the pass (they may have none left).
+    on_pass = txn.override is None and memberships.uses_a_visit(member, today)
     if not visit_queries.note_visit_began(txn.session, member.id, txn.now, on_pass=on_pass):
         raise LostRace  # the pass's last visit went to another scan: decide again
     txn.events.append(_event(txn, EventKind.CHECK_IN, member, visit_id=row.id))

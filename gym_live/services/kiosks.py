@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -21,8 +21,9 @@ from gym_live.domain.errors import (
     KioskNotPaired,
     NotFound,
 )
+from gym_live.domain.members import first_name
 from gym_live.domain.tokens import secret_hash
-from gym_live.models import DeniedAttempt, Kiosk, Location
+from gym_live.models import DeniedAttempt, Kiosk, Location, Member, Visit
 from gym_live.services import audit, checkin
 from gym_live.services.deps import Deps
 from gym_live.services.locations import resolve_location
@@ -96,6 +97,31 @@ def kiosk_scan(token: str, code: str, *, pin: str | None = None, deps: Deps) -> 
     """A scan at an enrolled kiosk: its own location only, paused while codes are being guessed."""
     door = checkin.Door(pin=pin, enter=functools.partial(_enter, token))
     return checkin.scan(code, source=Source.KIOSK, door=door, deps=deps)
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A member this kiosk refused whom the desk then admitted anyway."""
+
+    visit_id: int
+    first_name: str
+
+
+# How long after the desk admits a member their kiosk may still welcome them.
+ADMITTED_SHOWN_FOR = timedelta(seconds=60)
+
+
+def admitted_here(token: str, *, deps: Deps) -> Admitted | None:
+    """The latest member this kiosk refused and the desk admitted anyway, within the last
+    ADMITTED_SHOWN_FOR; only their first name, as the kiosk's own welcome says it."""
+    since = deps.clock() - ADMITTED_SHOWN_FOR
+    with read_session(deps.engine) as session:
+        kiosk, _ = _paired(session, token, _PAIRED)
+        row = session.execute(_ADMITTED, {"kiosk_id": kiosk.id, "since": since}).first()
+    if row is None:
+        return None
+    visit_id, name = row
+    return Admitted(visit_id, first_name(name))
 
 
 def _enter(token: str, session: sa.orm.Session, now: datetime) -> checkin.Entrance:
@@ -211,6 +237,17 @@ _PAIRED = (
 )
 # Until commit (PostgreSQL): the location for its capacity, the kiosk so that a scan that
 # waited for the lock sees a revocation committed meanwhile (the row is re-checked).
+_ADMITTED = (
+    sa.select(Visit.id, Member.full_name)
+    .join(DeniedAttempt, DeniedAttempt.admitted_visit_id == Visit.id)
+    .join(Member, Member.id == Visit.member_id)
+    .where(
+        DeniedAttempt.kiosk_id == sa.bindparam("kiosk_id"),
+        Visit.checked_in_at >= sa.bindparam("since"),
+    )
+    .order_by(Visit.id.desc())
+    .limit(1)
+)
 _PAIRED_AND_HELD = _PAIRED.with_for_update(of=(Location, Kiosk))
 _GUESSES_SINCE = sa.select(DeniedAttempt.at).where(
     DeniedAttempt.kiosk_id == sa.bindparam("kiosk_id"),

@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 
 from gym_live.adapters.db import read_session
 from gym_live.domain.checkin import CheckoutReason
-from gym_live.domain.feed import FEED_SIZE, FeedItem, FeedKind, newest
+from gym_live.domain.feed import DENIED_KEY, FEED_SIZE, FeedItem, FeedKind, newest
+from gym_live.domain.overrides import ADMITTABLE
 from gym_live.domain.stats import Stats
 from gym_live.models import DeniedAttempt, Location, Member, Staff, Visit
 from gym_live.services.deps import Deps
@@ -79,8 +80,8 @@ def _feed(session: Session, location: Location) -> list[FeedItem]:
     """The newest check-ins, check-outs and refusals, each read through its own index."""
     here, name = {"location_id": location.id}, location.name
     items = [
-        FeedItem(f"in-{id_}", FeedKind.CHECK_IN, who, name, at, by=by, photo=photo)
-        for id_, who, at, by, photo in session.execute(_ARRIVALS, here)
+        FeedItem(f"in-{id_}", FeedKind.CHECK_IN, who, name, at, by=by, photo=photo, override=why)
+        for id_, who, at, by, photo, why in session.execute(_ARRIVALS, here)
     ]
     items += [
         FeedItem(
@@ -97,8 +98,18 @@ def _feed(session: Session, location: Location) -> list[FeedItem]:
         for id_, who, out, arrived, reason, by, photo in session.execute(_DEPARTURES, here)
     ]
     items += [
-        FeedItem(f"denied-{id_}", FeedKind.DENIED, who, name, at, reason=reason, photo=photo)
-        for id_, who, at, reason, photo in session.execute(_REFUSALS, here)
+        FeedItem(
+            f"{DENIED_KEY}{id_}",
+            FeedKind.DENIED,
+            who,
+            name,
+            at,
+            reason=reason,
+            photo=photo,
+            admittable=who is not None and admitted is None and reason in ADMITTABLE,
+            at_kiosk=kiosk is not None,
+        )
+        for id_, who, at, reason, photo, admitted, kiosk in session.execute(_REFUSALS, here)
     ]
     return newest(items)
 
@@ -117,7 +128,7 @@ _INSIDE = (
     .order_by(Visit.checked_in_at.desc())
 )
 _ARRIVALS = (
-    sa.select(Visit.id, _PERSON, Visit.checked_in_at, _IN_BY, _PHOTO)
+    sa.select(Visit.id, _PERSON, Visit.checked_in_at, _IN_BY, _PHOTO, Visit.override_reason)
     .where(Visit.location_id == _LOCATION)
     .order_by(Visit.checked_in_at.desc())
     .limit(FEED_SIZE)
@@ -138,7 +149,13 @@ _DEPARTURES = (
 )
 _REFUSALS = (
     sa.select(
-        DeniedAttempt.id, Member.full_name, DeniedAttempt.at, DeniedAttempt.reason, Member.photo
+        DeniedAttempt.id,
+        Member.full_name,
+        DeniedAttempt.at,
+        DeniedAttempt.reason,
+        Member.photo,
+        DeniedAttempt.admitted_visit_id,
+        DeniedAttempt.kiosk_id,
     )
     .outerjoin(Member, Member.id == DeniedAttempt.member_id)
     .where(DeniedAttempt.location_id == _LOCATION)

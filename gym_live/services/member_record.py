@@ -27,6 +27,7 @@ class VisitLine:
     source: str
     checkout_reason: str | None
     checked_in_by: str | None  # the desk account's name, if the desk admitted them
+    override_reason: str | None  # why the desk admitted them although the door refused
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ _VISITS = (
         Visit.source,
         Visit.checkout_reason,
         Staff.display_name,
+        Visit.override_reason,
     )
     .join(Location, Location.id == Visit.location_id)
     .outerjoin(Staff, Staff.id == Visit.checked_in_by)

@@ -10,9 +10,11 @@ import reflex as rx
 from gym_live.domain.checkin import Action, CheckinResult, Source
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.member_list import MAX_SEARCH_LENGTH
+from gym_live.domain.members import NAME_LENGTH
+from gym_live.domain.overrides import REASON as OVERRIDE_FIELD
 from gym_live.live.hub import get_hub
 from gym_live.presentation import stay_text
-from gym_live.services import checkin, members
+from gym_live.services import checkin, members, overrides
 from gym_live.services.deps import app_deps
 from gym_live.states.acting import as_staff
 from gym_live.states.live import LiveState
@@ -23,6 +25,17 @@ class DeskState(rx.State):
     matches: list[dict[str, str]] = []
     searched: bool = False
     inside_filter: str = ""
+    # The refusal whose "Admit anyway" dialog is open (its denied attempt's id), for whom,
+    # and what is wrong with the reason given.
+    admitting: str = ""
+    admitting_name: str = ""
+    admit_error: str = ""
+    # This browser's choice: a sound on a refusal at a door kiosk ("off": none; desk.js).
+    refusal_sound: str = rx.LocalStorage("on", name="gym_live_refusal_sound")
+
+    @rx.event
+    def switch_refusal_sound(self, on: bool) -> None:
+        self.refusal_sound = "on" if on else "off"
 
     @rx.event
     async def search(self, text: str):  # noqa: ANN201  (returns a toast or nothing)
@@ -51,6 +64,36 @@ class DeskState(rx.State):
     @rx.event
     async def check_out(self, code: str, name: str):  # noqa: ANN201
         return await self._act(checkin.check_out, code, name)
+
+    @rx.event
+    def start_admit(self, denial: str, name: str) -> None:
+        self.admitting, self.admitting_name = denial[:20], name[:NAME_LENGTH]
+        self.admit_error = ""
+
+    @rx.event
+    def admit_open_changed(self, is_open: bool) -> None:
+        if not is_open:
+            self.admitting, self.admit_error = "", ""
+
+    @rx.event
+    async def admit(self, form: dict[str, str]):  # noqa: ANN201  (a toast)
+        """Check in, anyway, the member of the open refusal, for the reason given."""
+        reason = str(form.get(OVERRIDE_FIELD, ""))
+        denial = int(self.admitting) if self.admitting.isdigit() else 0  # 0: no such refusal
+        try:
+            done = await as_staff(self, overrides.admit_anyway, denial, reason)
+        except GymLiveError as exc:
+            if exc.field == OVERRIDE_FIELD:  # the dialog stays open, the error beside it
+                self.admit_error = exc.message
+                return None
+            self.admitting, self.admit_error = "", ""
+            live = await self.get_state(LiveState)
+            await get_hub().refresh(live.location_id)  # the feed may be behind
+            return rx.toast.error(exc.message, close_button=True)
+        self.admitting, self.admit_error = "", ""
+        return rx.toast.success(
+            f"{done.member.full_name} admitted anyway: {' '.join(reason.split())}."
+        )
 
     async def _act(self, operation: Callable[..., CheckinResult], code: str, name: str):
         live = await self.get_state(LiveState)

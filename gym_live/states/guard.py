@@ -69,7 +69,9 @@ WATCH_SECONDS = 0.5
 PUBLIC = frozenset(
     reflex_own_handlers()
     | handler_names(AuthState, "sign_in", "open_login")
-    | handler_names(KioskState, "open_kiosk", "pair", "scan", "dismiss", "back_to_idle")
+    | handler_names(
+        KioskState, "open_kiosk", "pair", "scan", "dismiss", "back_to_idle", "check_admitted"
+    )
 )
 # What a member who must first replace a handed-over password may do.
 OWN_ACCOUNT = frozenset(
@@ -86,7 +88,11 @@ FRONT_DESK = frozenset(
 )
 # Handlers that share a per-session budget: (names, how many per WINDOW_SECONDS, what to say).
 RATE_LIMITS = (
-    (frozenset(handler_names(DeskState, "check_in", "check_out")), ACTIONS_PER_WINDOW, TOO_FAST),
+    (
+        frozenset(handler_names(DeskState, "check_in", "check_out", "admit")),
+        ACTIONS_PER_WINDOW,
+        TOO_FAST,
+    ),
     (
         frozenset(handler_names(DeskState, "search") | handler_names(MembersState, "search")),
         SEARCHES_PER_WINDOW,

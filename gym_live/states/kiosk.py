@@ -43,6 +43,7 @@ class KioskState(rx.State):
     shown: int = 0
     asking_pin: bool = False
     _pending_code: str = ""
+    _admitted_shown: int = 0  # the last visit the desk admitted anyway, shown here
 
     @rx.event
     async def open_kiosk(self):  # noqa: ANN201  (pairing, when the address carries a code)
@@ -99,6 +100,28 @@ class KioskState(rx.State):
             self._show("denied", wording.SEE_THE_DESK, wording.SCAN_FAILED)
         else:
             self._welcome_or_goodbye(done)
+        return self._answered()
+
+    @rx.event
+    async def check_admitted(self):  # noqa: ANN201  (a sound, then back to idle)
+        """The desk let in anyway someone this kiosk refused: welcome them. The event
+        carries nothing; who, and whether at all, is read from the server's records."""
+        if not self.paired:
+            return None
+        try:
+            admitted = await asyncio.to_thread(
+                kiosks.admitted_here, self.device_token, deps=app_deps()
+            )
+        except GymLiveError:
+            return None
+        if admitted is None or admitted.visit_id <= self._admitted_shown:
+            return None
+        self._admitted_shown = admitted.visit_id
+        self._show("welcome", f"Welcome, {admitted.first_name}!", wording.ADMITTED_AT_DESK)
+        return self._answered()
+
+    def _answered(self) -> list[rx.event.EventSpec]:
+        """The answer's sound, and its way back to idle after a few seconds."""
         return [
             rx.call_script(f"window.glKioskSound && window.glKioskSound('{self._sound()}')"),
             KioskState.back_to_idle(self.shown),

@@ -24,7 +24,6 @@ class NewMemberState(rx.State):
     enrolled_name: str = ""
     enrolled_code: str = ""
     card: str = ""
-    form_key: int = 0
     plan: str = Plan.TIME.value  # the membership chosen in the form: its date field shows
 
     @rx.event
@@ -33,10 +32,9 @@ class NewMemberState(rx.State):
 
     @rx.event
     def open_new_member_page(self) -> None:
-        """An empty form: cleared only if the last visit left something, since clearing
-        mounts the form afresh and would drop what is typed meanwhile."""
-        if self.card or self.errors or self.plan != Plan.TIME.value:
-            self._clear()
+        """The form, not the last card (the membership chosen is left as it is: this event
+        can arrive after the first clicks)."""
+        self._show_the_form()
 
     @rx.event
     async def enrol(self, form: dict[str, str]):  # noqa: ANN201  (a toast)
@@ -53,16 +51,15 @@ class NewMemberState(rx.State):
         except GymLiveError as exc:
             self.errors = field_errors(exc, FIELDS)
             return None
-        self.errors, self.card = {}, png_data_uri(png)
+        self.errors, self.card, self.plan = {}, png_data_uri(png), Plan.TIME.value
         self.enrolled_name, self.enrolled_code = member.full_name, member.code
         return done(f"{member.full_name} enrolled: card {member.code}.")
 
     @rx.event
     def start_another(self) -> None:
-        """An empty form again (the last card is no longer shown)."""
-        self._clear()
-
-    def _clear(self) -> None:
-        self.errors, self.card, self.enrolled_name, self.enrolled_code = {}, "", "", ""
+        """An empty form again: mounted afresh once the last card is no longer shown."""
+        self._show_the_form()
         self.plan = Plan.TIME.value
-        self.form_key += 1
+
+    def _show_the_form(self) -> None:
+        self.errors, self.card, self.enrolled_name, self.enrolled_code = {}, "", "", ""

@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from gym_live.models import Member
+from gym_live.models import AuditEvent, Member, Visit
 from tests.helpers.app import ARTIFACTS, AppServer, running_app
 from tests.helpers.cli import Cli
-from tests.helpers.dashboard_page import open_dashboard
+from tests.helpers.dashboard_page import open_dashboard, toast
 from tests.helpers.kiosk_page import (
     LANDSCAPE,
     PORTRAIT,
@@ -118,6 +118,53 @@ def test_a_pass_is_used_down_to_zero_at_the_door(kiosk, dashboard, names) -> Non
     wedge(kiosk, "10000018")
     answer(kiosk, "denied", "Please see the front desk", "Your visit pass has no visits left.")
     on_dashboard(dashboard, "denied", "no visits left")
+
+
+def test_the_desk_admits_anyway_whom_the_kiosk_refused_and_the_kiosk_lets_them_in(
+    kiosk, dashboard, browser, app, names
+) -> None:
+    first = names["10000023"]  # expired three days ago
+    dashboard.evaluate("() => { window.glDeskSound = (k) => (window.heard ||= []).push(k); }")
+    second = open_dashboard(browser, app)  # another desk's dashboard
+    wedge(kiosk, "10000023")
+    answer(kiosk, "denied", "Please see the front desk", "Your membership has expired.")
+    # The first dashboard sounds the refusal; the second admits anyway.
+    dashboard.wait_for_function("() => (window.heard || []).length === 1")
+    refusal = second.locator(".gl-feed-row[data-kind=denied]").filter(has_text=first).first
+    refusal.get_by_role("button", name="Admit anyway").click()
+    second.click("#confirm-admit")
+    expect(second.locator("#error-override_reason")).to_have_text(
+        "Say why the member is let in anyway."
+    )
+    second.fill("#field-override_reason", "Paid at the desk")
+    second.click("#confirm-admit")
+    toast(second, "admitted anyway: Paid at the desk.")
+    # The kiosk that refused them shows them in, by itself, within a second or so.
+    expect(kiosk.locator("#kiosk-answer[data-screen=welcome]")).to_be_visible(timeout=2_000)
+    expect(kiosk.locator("#kiosk-title")).to_have_text(f"Welcome, {first}!")
+    on_dashboard(dashboard, "check_in", "admitted by Front Desk · Paid at the desk")
+    # The first dashboard's button is gone; exactly one visit, and the audit has it.
+    stale = dashboard.locator(".gl-feed-row[data-kind=denied]").filter(has_text=first).first
+    expect(stale.get_by_role("button", name="Admit anyway")).to_have_count(0)
+    engine = sa.create_engine(app.cli.env["DATABASE_URL"], poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        visits = conn.execute(
+            sa.select(Visit.override_reason)
+            .join(Member, Member.id == Visit.member_id)
+            .where(Member.member_code == "10000023")
+        ).scalars()
+        assert list(visits) == ["Paid at the desk"]
+        trail = conn.execute(sa.select(AuditEvent.kind).where(AuditEvent.subject.like(f"{first}%")))
+        assert list(trail.scalars()) == ["admitted_anyway"]
+    # Muted in this browser, the next refusal makes no sound here.
+    dashboard.click("#refusal-sound")
+    expect(dashboard.locator("#refusal-sound")).to_have_attribute("aria-checked", "false")
+    wedge(kiosk, "10000033")
+    answer(kiosk, "denied", "Please see the front desk")
+    on_dashboard(dashboard, "denied", names["10000033"])
+    assert dashboard.evaluate("() => window.heard") == ["refusal"]
+    dashboard.click("#refusal-sound")  # on again, for the tests after this one
+    second.context.close()
 
 
 def test_double_scan_says_when(kiosk, names) -> None:

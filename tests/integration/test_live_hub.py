@@ -10,16 +10,20 @@ from datetime import timedelta
 
 import pytest
 import redis
+import sqlalchemy as sa
 
 from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
+from gym_live.domain.errors import ScanRefused
 from gym_live.domain.kiosks import SEEN_EVERY
+from gym_live.domain.member_status import StatusChange
 from gym_live.live.hub import LiveHub
-from gym_live.live.rooms import DASHBOARD, device_room, kiosks_room, room_for
+from gym_live.live.rooms import DASHBOARD, KIOSK, device_room, kiosks_room, room_for
 from gym_live.live.tasks import ROWS_INTERVAL
+from gym_live.models import DeniedAttempt
 from gym_live.presentation import ROW_VALUES, DashboardValues
-from gym_live.services import checkin, kiosks
+from gym_live.services import checkin, kiosks, member_changes, overrides
 from gym_live.services.deps import Deps
 from tests.helpers.builders import gym, member, open_visits
 from tests.helpers.fakes import FakeClock
@@ -32,12 +36,16 @@ class RecordingFanout:
     sent: list[tuple[str, DashboardValues]] = field(default_factory=list)
     rooms: dict[str, set[str]] = field(default_factory=dict)
     to_kiosks: list[tuple[str, DashboardValues]] = field(default_factory=list)
+    calls: list[tuple[str, str, str]] = field(default_factory=list)
 
     async def send(self, to: str, audience: str, values: DashboardValues) -> None:
         if audience == DASHBOARD:
             self.sent.append((to, dict(values)))
         else:
             self.to_kiosks.append((to, dict(values)))
+
+    async def call(self, to: str, audience: str, handler: str) -> None:
+        self.calls.append((to, audience, handler))
 
     async def enter(self, sid: str, room: str) -> None:
         kind = room.split(":", 1)[0] + ":"
@@ -305,6 +313,30 @@ def test_a_revoked_kiosk_is_sent_to_pairing_and_leaves_its_rooms(live_deps: Deps
             fanout.rooms[kiosks_room(1)] == set() and fanout.rooms[device_room(kiosk.id)] == set()
         )
         assert fanout.rooms[room_for(1)] == {"sid-d"}  # dashboards stay
+
+    run_hub(live_deps, scenario)
+
+
+def test_a_kiosk_that_refused_a_member_the_desk_admitted_is_told_to_look(
+    live_deps: Deps,
+) -> None:
+    _, code = kiosks.add_kiosk(None, name="Front door", deps=live_deps)
+    kiosk, token = kiosks.pair(code, deps=live_deps)
+    member_changes.change_status("10000001", StatusChange.CANCEL, deps=live_deps)
+    member_changes.change_status("10000002", StatusChange.FREEZE, reason="Ill", deps=live_deps)
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        await hub.join_kiosk("sid-k", 1, kiosk.id)
+        for code in ("10000002", "10000001"):  # refused: frozen, then cancelled
+            with pytest.raises(ScanRefused):
+                await asyncio.to_thread(kiosks.kiosk_scan, token, code, deps=live_deps)
+        await asyncio.to_thread(checkin.check_in, "10000000", source=Source.STAFF, deps=live_deps)
+        with live_deps.engine.connect() as conn:
+            frozen = conn.execute(sa.select(sa.func.min(DeniedAttempt.id))).scalar_one()
+        await asyncio.to_thread(overrides.admit_anyway, frozen, "Paid", by=None, deps=live_deps)
+        await wait_for(lambda: bool(fanout.calls))
+        await asyncio.sleep(0.3)  # an ordinary check-in tells no kiosk anything
+        assert fanout.calls == [(device_room(kiosk.id), KIOSK, "check_admitted")]
 
     run_hub(live_deps, scenario)
 

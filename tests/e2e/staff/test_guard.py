@@ -99,6 +99,7 @@ def test_the_allow_list_is_exactly_reflexs_own_sign_in_and_the_kiosk() -> None:
             "kiosk_state.scan",
             "kiosk_state.dismiss",
             "kiosk_state.back_to_idle",
+            "kiosk_state.check_admitted",  # reads who was admitted from the records
         ]
     )
     assert PUBLIC <= ALL and len(GUARDED) >= 10
