@@ -24,6 +24,7 @@ from gym_live.adapters.db import build_engine, get_engine
 from gym_live.domain.member_list import MemberFilter, MemberSort, Validity
 from gym_live.domain.members import MemberStatus, search_key, search_text
 from gym_live.models import Location, Member, Visit
+from gym_live.services import member_import
 from gym_live.services.deps import Deps
 from gym_live.services.members import find_members
 from gym_live.settings import Settings
@@ -125,9 +126,35 @@ def members() -> list[dict[str, Any]]:
             overall = {"database": kind, "search": "all of the above", **_figures(every)}
             rows.append(overall)
             print(f"    all searches together: p95 {overall['p95_ms']} ms", flush=True)
+            rows.append({"database": kind, **_import_timed(deps)})
             deps.engine.dispose()
     print(f"  -> {write_result('members', {'results': rows})}")
     return rows
+
+
+IMPORTED = 20_000
+
+
+def _import_timed(deps: Deps) -> dict[str, Any]:
+    """A CSV of IMPORTED new members (and one line already there), previewed and then
+    imported into the seeded club, each once."""
+    lines = ["name;email;phone;valid_until;code;pass_visits"] + [
+        f"Imported Member {n};imported{n}@example.org;+49 30 {n:07d};2027-12-31;;"
+        for n in range(IMPORTED)
+    ]
+    data = "\n".join(lines).encode()
+    began = time.perf_counter()
+    seen = member_import.preview(data, deps=deps)
+    previewed = time.perf_counter() - began
+    began = time.perf_counter()
+    done = member_import.import_members(data, deps=deps)
+    imported = time.perf_counter() - began
+    assert seen.new == done.new == IMPORTED, (seen.new, done.new)
+    print(
+        f"    import {IMPORTED:,} rows: preview {previewed:.2f} s, import {imported:.2f} s",
+        flush=True,
+    )
+    return {"search": f"import {IMPORTED} rows", "preview_s": previewed, "import_s": imported}
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ from gym_live.pages.kiosks import kiosks_page
 from gym_live.pages.locations import locations_page
 from gym_live.pages.login import login
 from gym_live.pages.member import member_page
+from gym_live.pages.member_import import member_import_page
 from gym_live.pages.members import members_page
 from gym_live.pages.new_member import new_member_page
 from gym_live.pages.password import password_page
@@ -32,6 +33,7 @@ from gym_live.states.kiosk import KioskState
 from gym_live.states.kiosk_admin import KioskAdminState
 from gym_live.states.live import LiveState
 from gym_live.states.location_admin import LocationAdminState
+from gym_live.states.member_import import MemberImportState
 from gym_live.states.member_page import MemberPageState
 from gym_live.states.members import MembersState
 from gym_live.states.new_member import NewMemberState
@@ -76,6 +78,12 @@ PAGES = (
     (login, routes.LOGIN, "Sign in", AuthState.open_login),
     (dashboard, routes.DASHBOARD, "Dashboard", LiveState.open_dashboard),
     (new_member_page, routes.NEW_MEMBER, "New member", NewMemberState.open_new_member_page),
+    (
+        member_import_page,
+        routes.MEMBER_IMPORT,
+        "Import members",
+        MemberImportState.open_import_page,
+    ),
     (member_page, routes.MEMBER, "Member", MemberPageState.open_member_page),
     (members_page, routes.MEMBERS, "Members", MembersState.open_members_page),
     (staff, routes.STAFF, "Staff", StaffAdminState.open_staff_page),

@@ -49,6 +49,7 @@ class AuditKind(StrEnum):
     PHOTO_SET = "photo_set"
     PHOTO_REMOVED = "photo_removed"
     ADMITTED_ANYWAY = "admitted_anyway"
+    MEMBERS_IMPORTED = "members_imported"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

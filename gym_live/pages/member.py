@@ -11,6 +11,7 @@ from gym_live.components.forms import date_field, field, text_input
 from gym_live.components.layout import staff_page
 from gym_live.components.member_card import member_card
 from gym_live.components.tables import admin_table, long_text, newer_older
+from gym_live.components.uploads import file_button
 from gym_live.domain.member_status import FREEZE_REASON_LENGTH, FREEZE_REASONS, FROZEN_UNTIL, REASON
 from gym_live.domain.members import (
     CODE,
@@ -445,31 +446,15 @@ def photo_panel() -> rx.Component:
             ),
         ),
         rx.vstack(
-            # The label names the drop zone's hidden file input; the button opens its
-            # chooser (a click, or Enter / Space); a photo can be dropped on it too.
-            rx.el.label(
-                rx.upload.root(
-                    rx.button(
-                        rx.icon("camera", size=14),
-                        rx.cond(photo != "", "Replace photo", "Add a photo"),
-                        on_click=rx.call_script(
-                            f"document.querySelector('#{PHOTO_UPLOAD} input[type=file]').click()"
-                        ),
-                        type="button",
-                        size="1",
-                        variant="soft",
-                        id="choose-photo",
-                    ),
-                    id=PHOTO_UPLOAD,
-                    no_click=True,
-                    no_keyboard=True,
-                    accept=PHOTO_TYPES,
-                    max_files=1,
-                    max_size=MAX_UPLOAD_BYTES,
-                    multiple=False,
-                    on_drop=MemberPageState.upload_photo(rx.upload_files(upload_id=PHOTO_UPLOAD)),
-                    on_drop_rejected=MemberPageState.photo_refused,
-                ),
+            file_button(
+                rx.cond(photo != "", "Replace photo", "Add a photo"),
+                icon="camera",
+                upload_id=PHOTO_UPLOAD,
+                accept=PHOTO_TYPES,
+                max_size=MAX_UPLOAD_BYTES,
+                on_drop=MemberPageState.upload_photo(rx.upload_files(upload_id=PHOTO_UPLOAD)),
+                on_drop_rejected=MemberPageState.photo_refused,
+                id="choose-photo",
             ),
             rx.cond(
                 photo != "",

@@ -12,8 +12,10 @@ from gym_live.components.forms import field, search_input
 from gym_live.components.layout import staff_page
 from gym_live.components.tables import admin_table, long_text
 from gym_live.domain.member_list import MemberSort, Validity
+from gym_live.domain.staff import Role
 from gym_live.pages import routes
 from gym_live.services.members import COUNTED_UP_TO
+from gym_live.states.auth import AuthState
 from gym_live.states.members import ANY, MembersState
 
 STATUS_COLORS = {"active": "grass", "frozen": "blue", "cancelled": "gray"}
@@ -50,18 +52,21 @@ def members_page() -> rx.Component:
         pager(),
         heading=[
             rx.heading("Members", size="6", as_="h1"),
-            rx.button(
-                rx.link(
-                    rx.icon("user-plus", size=16),
-                    "New member",
-                    href=routes.NEW_MEMBER,
-                    id="new-member",
-                ),
-                as_child=True,
-                variant="soft",  # solid grass under white text is below 4.5:1 as a link
+            _link_button("user-plus", "New member", routes.NEW_MEMBER, "new-member"),
+            rx.cond(
+                AuthState.staff_role == Role.ADMIN.value,
+                _link_button("file-up", "Import", routes.MEMBER_IMPORT, "import-link"),
             ),
         ],
         current=routes.MEMBERS,
+    )
+
+
+def _link_button(icon: str, text: str, href: str, id: str) -> rx.Component:
+    return rx.button(
+        rx.link(rx.icon(icon, size=16), text, href=href, id=id),
+        as_child=True,
+        variant="soft",  # solid grass under white text is below 4.5:1 as a link
     )
 
 

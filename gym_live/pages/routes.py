@@ -6,6 +6,7 @@ LOGIN = "/login"
 PASSWORD = "/password"
 MEMBERS = "/members"
 NEW_MEMBER = "/members/new"
+MEMBER_IMPORT = "/members/import"
 # A member's page, by card number (never "new": a card number has at least 4 characters).
 MEMBER = "/members/[code]"
 MEMBER_PARAM = "code"

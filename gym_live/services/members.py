@@ -185,10 +185,21 @@ _BY_CODE = select(Member).where(Member.member_code == sa.bindparam("code"))
 
 def _free_code(session: Session) -> str:
     for _ in range(20):
-        candidate = str(secrets.randbelow(9 * 10 ** (GENERATED_CODE_DIGITS - 1)) + 10**7)
+        candidate = _random_code()
         if _by_code(session, candidate) is None:
             return candidate
     raise Conflict("Could not find a free member code; try again.")
+
+
+def new_code(taken: set[str]) -> str:
+    """A card number that is none of `taken` (an import's: every member's and the file's)."""
+    while (candidate := _random_code()) in taken:
+        pass
+    return candidate
+
+
+def _random_code() -> str:
+    return str(secrets.randbelow(9 * 10 ** (GENERATED_CODE_DIGITS - 1)) + 10**7)
 
 
 def search_members(text: str, *, deps: Deps, limit: int = 8) -> list[MemberListing]:

@@ -50,6 +50,48 @@ def test_the_front_desk_is_shown_only_the_dashboard_and_turned_back_from_admin_p
         toast(page, ADMINS_ONLY)
         expect(page).to_have_url(re.compile(r"/$"))
     assert ADMIN_NAME not in page.content()
+    page.goto(f"{app.url}/members/import")  # the member import is an admin's too
+    toast(page, ADMINS_ONLY)
+    expect(page).to_have_url(re.compile(r"/$"))
+    page.context.close()
+
+
+def test_an_admin_imports_members_from_a_csv_file_after_a_preview(
+    app: AppServer, browser: Browser
+) -> None:
+    page = as_admin(browser, app, "/members")
+    page.click("#import-link")
+    expect(page).to_have_url(re.compile("/members/import$"))
+    csv = (
+        "\ufeffName;E-Mail;Valid until;Card\r\n"
+        "Imre Import;imre@example.org;2027-03-31;I-5001\r\n"
+        "<script>alert(1)</script> Ida;ida@example.org;;\r\n"
+        "Bad Date;bad@example.org;31.03.2027;\r\n"
+        "Anna Again;;;10000001\r\n"  # the demo's Anna: already a member
+    ).encode()
+    with page.expect_file_chooser() as chosen:
+        page.click("#choose-csv")
+    chosen.value.set_files(files=[{"name": "club.csv", "mimeType": "text/csv", "buffer": csv}])
+    counts = page.locator("#import-counts")
+    expect(counts).to_have_text("2 new · 1 already members · 1 refused")
+    problems = page.locator("#import-problems tbody tr")
+    expect(problems).to_have_count(1)
+    expect(problems.first).to_contain_text("YYYY-MM-DD")
+    expect(problems.first).to_contain_text("Bad Date")
+    page.screenshot(path=ARTIFACTS / "member-import-preview.png", full_page=True)
+    page.click("#import-members")
+    toast(page, "2 members imported.")
+    expect(counts).to_have_text("2 imported · 1 already members · 1 refused")
+    # The same file again adds nobody.
+    with page.expect_file_chooser() as again:
+        page.click("#choose-csv")
+    again.value.set_files(files=[{"name": "club.csv", "mimeType": "text/csv", "buffer": csv}])
+    expect(counts).to_have_text("0 new · 3 already members · 1 refused")
+    expect(page.locator("#import-members")).to_have_count(0)
+    page.goto(app.url + "/members")
+    page.fill("#field-search", "ida@example")
+    expect(page.locator("#members-table tbody tr")).to_have_count(1)
+    expect(page.locator("#members-table")).to_contain_text("<script>alert(1)</script> Ida")
     page.context.close()
 
 
@@ -270,6 +312,10 @@ def test_every_page_passes_axe_and_is_photographed(
     expect(tab.locator("#enrol-member")).to_be_visible()
     found["/members/new"] = blocking_violations(tab)
     tab.screenshot(path=ARTIFACTS / f"new-member-{scheme}.png")
+    tab.click("#back-to-members")
+    tab.click("#import-link")  # the members' import, an admin's
+    expect(tab.locator("#choose-csv")).to_be_visible()
+    found["/members/import"] = blocking_violations(tab)
     tab.click("#back-to-members")
     tab.locator("#members-table tbody tr a").first.click()  # a member's own page
     expect(tab.locator("#member-details")).to_be_visible()

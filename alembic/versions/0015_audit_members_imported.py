@@ -1,0 +1,38 @@
+"""audit: members imported from a file
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-12-01 18:10:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from gym_live.adapters.migrations import allow_audit_kinds
+
+revision: str = '0015'
+down_revision: str | Sequence[str] | None = '0014'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+KINDS = (
+    'sign_in_ok', 'sign_in_failed', 'sign_in_locked', 'desk_check_in', 'desk_check_out',
+    'staff_added', 'role_changed', 'staff_deactivated', 'staff_reactivated',
+    'password_changed', 'signed_out_everywhere', 'kiosk_added', 'kiosk_paired',
+    'kiosk_revoked', 'location_added', 'location_changed', 'member_added', 'member_extended',
+    'member_edited', 'member_frozen', 'member_unfrozen', 'member_cancelled',
+    'member_reactivated', 'pin_set', 'pin_removed', 'pass_added', 'photo_set', 'photo_removed',
+    'admitted_anyway',
+)  # fmt: skip
+
+
+def upgrade() -> None:
+    allow_audit_kinds(op, (*KINDS, 'members_imported'))
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM audit_event WHERE kind = 'members_imported'")
+    allow_audit_kinds(op, KINDS)

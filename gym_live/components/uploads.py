@@ -1,0 +1,47 @@
+"""A file chooser as staff expect it: a real button (a click, or Enter / Space, opens the
+chooser), a drop zone around it, and a label that names the hidden file input."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import reflex as rx
+
+
+def file_button(
+    label: str | rx.Var,
+    *,
+    icon: str,
+    upload_id: str,
+    accept: dict[str, Sequence[str]],
+    max_size: int,
+    on_drop: rx.EventHandler,
+    on_drop_rejected: rx.EventHandler,
+    id: str,
+) -> rx.Component:
+    """`on_drop` gets the chosen file (`rx.upload_files(upload_id)`); `on_drop_rejected`
+    one the browser refused for its type or size."""
+    return rx.el.label(
+        rx.upload.root(
+            rx.button(
+                rx.icon(icon, size=14),
+                label,
+                on_click=rx.call_script(
+                    f"document.querySelector('#{upload_id} input[type=file]').click()"
+                ),
+                type="button",
+                size="1",
+                variant="soft",
+                id=id,
+            ),
+            id=upload_id,
+            no_click=True,  # the button opens the chooser, once
+            no_keyboard=True,
+            accept=accept,
+            max_files=1,
+            max_size=max_size,
+            multiple=False,
+            on_drop=on_drop,
+            on_drop_rejected=on_drop_rejected,
+        ),
+    )
