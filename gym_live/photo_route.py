@@ -21,7 +21,6 @@ from starlette.routing import Route
 from gym_live.domain.errors import GymLiveError
 from gym_live.services import sessions
 from gym_live.services.deps import app_deps
-from gym_live.services.member_changes import photo_store
 
 PHOTO_COOKIE = "gym_live_photos"
 PREFIX = "/photos"
@@ -47,7 +46,7 @@ async def serve_photo(request: Request) -> Response:
     photo = None
     if wanted is not None:
         photo = await asyncio.to_thread(
-            photo_store(deps).read, wanted["name"], thumbnail=bool(wanted["thumbnail"])
+            deps.photos().read, wanted["name"], thumbnail=bool(wanted["thumbnail"])
         )
     if photo is None:
         return Response("No such photo.", status_code=404)

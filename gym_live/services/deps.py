@@ -6,11 +6,13 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from gym_live.adapters.bus import EventBus, create_bus
 from gym_live.adapters.db import get_engine
+from gym_live.adapters.photos import PhotoStore
 from gym_live.settings import Settings, get_settings
 
 
@@ -28,6 +30,10 @@ class Deps:
     def today(self) -> date:
         """Today in the gym's own time zone (memberships end on its days)."""
         return self.clock().astimezone(self.settings.zone).date()
+
+    def photos(self) -> PhotoStore:
+        """Where member photos are kept (GYM_PHOTO_DIR)."""
+        return PhotoStore(Path(self.settings.photo_dir))
 
 
 @functools.cache

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +17,7 @@ from sqlmodel import Session, select
 
 from gym_live.adapters.db import write_session
 from gym_live.adapters.hashing import hash_secret
-from gym_live.adapters.photos import PhotoStore, square_jpegs
+from gym_live.adapters.photos import square_jpegs
 from gym_live.domain.audit import AuditKind
 from gym_live.domain.days import optional_day
 from gym_live.domain.errors import Conflict, InvalidInput, NotFound
@@ -199,7 +198,7 @@ def set_photo(code: str, upload: bytes, *, by: int | None = None, deps: Deps) ->
         InvalidInput: not an image, or too large; nothing is stored.
     """
     photo = square_jpegs(upload)  # decoded before the transaction: it takes a while
-    store = photo_store(deps)
+    store = deps.photos()
     name = store.save(photo)
     replaced: list[str] = []
 
@@ -230,12 +229,8 @@ def remove_photo(code: str, *, by: int | None = None, deps: Deps) -> MemberSnaps
         return ""
 
     changed = _change(code, AuditKind.PHOTO_REMOVED, apply, by=by, deps=deps)
-    photo_store(deps).delete(removed[0])
+    deps.photos().delete(removed[0])
     return changed
-
-
-def photo_store(deps: Deps) -> PhotoStore:
-    return PhotoStore(Path(deps.settings.photo_dir))
 
 
 def unfreeze_ended(*, deps: Deps) -> int:
