@@ -22,10 +22,10 @@ from gym_live.pages.members import members_page
 from gym_live.pages.new_member import new_member_page
 from gym_live.pages.password import password_page
 from gym_live.pages.staff import staff
-from gym_live.photo_route import photos
 from gym_live.reflex_compat import only_these_origins, screen_events
 from gym_live.security_headers import with_security_headers
 from gym_live.settings import get_settings
+from gym_live.staff_files import staff_files
 from gym_live.states.audit import AuditState
 from gym_live.states.auth import AuthState
 from gym_live.states.guard import StaffGuard
@@ -70,7 +70,7 @@ async def guard_the_socket(app: rx.App) -> None:
     await guard.send_ended_sessions_to_login(app)
 
 
-app = rx.App(stylesheets=["/gym_live.css"], api_transformer=[photos, with_security_headers])
+app = rx.App(stylesheets=["/gym_live.css"], api_transformer=[staff_files, with_security_headers])
 guard = StaffGuard()
 app.add_middleware(guard)
 # Every page: its component, route, title, and the event that loads it.

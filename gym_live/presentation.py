@@ -16,11 +16,11 @@ from gym_live.domain.kiosks import is_online
 from gym_live.domain.member_list import validity
 from gym_live.domain.members import MemberSnapshot
 from gym_live.domain.staff import StaffMember
-from gym_live.photo_route import photo_url
 from gym_live.services.kiosks import KioskInfo
 from gym_live.services.live_view import InsideNow, LocationView
 from gym_live.services.member_record import DenialLine, VisitLine
 from gym_live.services.members import MemberListing
+from gym_live.staff_files import photo_url
 
 DashboardValues = dict[str, Any]
 # The rows of a dashboard: read and sent after its numbers, which are smaller and cheaper.

@@ -90,6 +90,7 @@ AUDIT_KINDS = {
     AuditKind.PHOTO_REMOVED: "Removed a member's photo",
     AuditKind.ADMITTED_ANYWAY: "Admitted a refused member anyway",
     AuditKind.MEMBERS_IMPORTED: "Imported members from a file",
+    AuditKind.MEMBERS_EXPORTED: "Exported every member to a file",
 }
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"

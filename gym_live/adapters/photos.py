@@ -3,11 +3,14 @@ pixels), and stored outside the web root under names nobody can guess."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import io
 import os
 import re
 import secrets
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +35,10 @@ class Photo:
 
     full: bytes
     thumbnail: bytes
+
+    def preview(self) -> str:
+        """The thumbnail as a data URI, for a page to show before the photo is stored."""
+        return "data:image/jpeg;base64," + base64.b64encode(self.thumbnail).decode("ascii")
 
 
 def square_jpegs(upload: bytes) -> Photo:
@@ -81,7 +88,7 @@ def _jpeg(square: Image.Image, side: int) -> bytes:
 
 
 class PhotoStore:
-    """Photo files in one folder (not served by the web server; see gym_live.photo_route)."""
+    """Photo files in one folder (not served by the web server; see gym_live.staff_files)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -98,6 +105,17 @@ class PhotoStore:
             partial.write_bytes(data)
             os.replace(partial, path)  # a reader sees the whole file or none
         return name
+
+    @contextlib.contextmanager
+    def saved(self, photo: Photo) -> Iterator[str]:
+        """Store a photo for the change run inside: deleted again if that change fails,
+        so no file is left that nothing refers to."""
+        name = self.save(photo)
+        try:
+            yield name
+        except BaseException:
+            self.delete(name)
+            raise
 
     def read(self, name: str, *, thumbnail: bool) -> bytes | None:
         """The stored JPEG, or None for a name that is not one of ours."""

@@ -15,13 +15,18 @@ def field(
     return rx.vstack(
         rx.el.label(label, html_for=f"field-{name}", class_name="gl-label"),
         control,
-        rx.cond(
-            error != "",
-            rx.text(error, color_scheme="red", size="1", id=f"error-{name}", role="alert"),
-        ),
+        field_error(name, error),
         spacing="1",
         min_width="12em",
         width=width,
+    )
+
+
+def field_error(name: str, error: rx.Var) -> rx.Component:
+    """What is wrong with the field `name`, if anything, read out when it appears."""
+    return rx.cond(
+        error != "",
+        rx.text(error, color_scheme="red", size="1", id=f"error-{name}", role="alert"),
     )
 
 

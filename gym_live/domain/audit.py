@@ -50,6 +50,7 @@ class AuditKind(StrEnum):
     PHOTO_REMOVED = "photo_removed"
     ADMITTED_ANYWAY = "admitted_anyway"
     MEMBERS_IMPORTED = "members_imported"
+    MEMBERS_EXPORTED = "members_exported"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

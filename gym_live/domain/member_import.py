@@ -41,6 +41,9 @@ HEADINGS = {
     CODE: ("code", "card", "card_number", "member_code", "number"),
     VISITS: ("pass_visits", "visits", "pass"),
 }
+# A spreadsheet runs a cell that starts with one of these as a formula (a name typed as
+# `=HYPERLINK(...)` would be a link on the owner's screen).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS_IN_WORDS = "name, email, phone, valid_until (YYYY-MM-DD), code, pass_visits"
 
 
@@ -124,7 +127,7 @@ def _columns(headings: list[str]) -> dict[str, int]:
 def _row(number: int, cells: list[str], columns: dict[str, int], today: date) -> ImportRow:
     def cell(column: str) -> str:
         index = columns.get(column)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        return _unquoted(cells[index].strip()) if index is not None and index < len(cells) else ""
 
     problems: list[str] = []
 
@@ -146,6 +149,12 @@ def _row(number: int, cells: list[str], columns: dict[str, int], today: date) ->
     )
 
 
+def _unquoted(cell: str) -> str:
+    """A cell as typed: the ' that an export (domain.member_export) or a spreadsheet put
+    before a would-be formula is not part of it."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+
+
 def _end_date(raw: str, today: date) -> date | None:
     """A membership moving over may have ended already; one more than ten years ahead is
     a typo."""
@@ -158,8 +167,8 @@ def _end_date(raw: str, today: date) -> date | None:
 def _visits(raw: str) -> int | None:
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= MAX_VISITS_LEFT:
-        raise InvalidInput(f"Pass visits are a whole number from 1 to {MAX_VISITS_LEFT}.")
+    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= MAX_VISITS_LEFT:
+        raise InvalidInput(f"Pass visits are a whole number from 0 to {MAX_VISITS_LEFT}.")
     return int(raw)
 
 

@@ -10,8 +10,8 @@ from gym_live.components.dialogs import change_dialog, dialog_form, suggesting_i
 from gym_live.components.forms import date_field, field, text_input
 from gym_live.components.layout import staff_page
 from gym_live.components.member_card import member_card
+from gym_live.components.photos import PhotoEvents, photo_chooser
 from gym_live.components.tables import admin_table, long_text, newer_older
-from gym_live.components.uploads import file_button
 from gym_live.domain.member_status import FREEZE_REASON_LENGTH, FREEZE_REASONS, FROZEN_UNTIL, REASON
 from gym_live.domain.members import (
     CODE,
@@ -29,7 +29,6 @@ from gym_live.domain.members import (
     pin_rule,
 )
 from gym_live.domain.memberships import PASS_UNTIL, PASS_VISITS
-from gym_live.domain.photos import MAX_UPLOAD_BYTES, PHOTO_RULE
 from gym_live.pages import routes
 from gym_live.pages.members import end_date, status_badge
 from gym_live.states.member_page import MemberPageState
@@ -419,61 +418,18 @@ def _card() -> rx.Component:
     )
 
 
-PHOTO_UPLOAD = "photo-upload"
-PHOTO_SIDE = "120px"
-
-
 def photo_panel() -> rx.Component:
     """The member's photo (or a placeholder), to add, replace or remove."""
-    photo = DETAILS.get("photo", "")
-    return rx.hstack(
-        rx.cond(
-            photo != "",
-            rx.image(
-                src=photo,
-                alt="Photo of " + DETAILS.get("name", ""),
-                width=PHOTO_SIDE,
-                height=PHOTO_SIDE,
-                class_name="gl-photo",
-                id="member-photo",
-            ),
-            rx.center(
-                rx.icon("user", size=48, color="var(--gray-9)"),
-                width=PHOTO_SIDE,
-                height=PHOTO_SIDE,
-                class_name="gl-photo",
-                id="no-photo",
-            ),
+    return photo_chooser(
+        DETAILS.get("photo", ""),
+        "Photo of " + DETAILS.get("name", ""),
+        PhotoEvents(
+            MemberPageState.upload_photo,
+            MemberPageState.photo_refused,
+            MemberPageState.remove_photo,
         ),
-        rx.vstack(
-            file_button(
-                rx.cond(photo != "", "Replace photo", "Add a photo"),
-                icon="camera",
-                upload_id=PHOTO_UPLOAD,
-                accept=PHOTO_TYPES,
-                max_size=MAX_UPLOAD_BYTES,
-                on_drop=MemberPageState.upload_photo(rx.upload_files(upload_id=PHOTO_UPLOAD)),
-                on_drop_rejected=MemberPageState.photo_refused,
-                id="choose-photo",
-            ),
-            rx.cond(
-                photo != "",
-                _small_button("Remove photo", MemberPageState.remove_photo, "remove-photo", "red"),
-            ),
-            rx.text(PHOTO_RULE, size="1", color_scheme="gray"),
-            spacing="2",
-        ),
-        spacing="4",
-        align="center",
+        id="member",
     )
-
-
-# What the browser's file chooser offers (the server decodes whatever comes).
-PHOTO_TYPES = {
-    "image/jpeg": [".jpg", ".jpeg"],
-    "image/png": [".png"],
-    "image/webp": [".webp"],
-}
 
 
 def visit_row(row: rx.Var) -> rx.Component:

@@ -15,6 +15,7 @@ from gym_live.domain.member_list import MemberSort, Validity
 from gym_live.domain.staff import Role
 from gym_live.pages import routes
 from gym_live.services.members import COUNTED_UP_TO
+from gym_live.staff_files import MEMBERS_CSV
 from gym_live.states.auth import AuthState
 from gym_live.states.members import ANY, MembersState
 
@@ -55,16 +56,24 @@ def members_page() -> rx.Component:
             _link_button("user-plus", "New member", routes.NEW_MEMBER, "new-member"),
             rx.cond(
                 AuthState.staff_role == Role.ADMIN.value,
-                _link_button("file-up", "Import", routes.MEMBER_IMPORT, "import-link"),
+                rx.fragment(
+                    _link_button("file-up", "Import", routes.MEMBER_IMPORT, "import-link"),
+                    _link_button("file-down", "Export", MEMBERS_CSV, "export-link", download=True),
+                ),
             ),
         ],
         current=routes.MEMBERS,
     )
 
 
-def _link_button(icon: str, text: str, href: str, id: str) -> rx.Component:
+def _link_button(
+    icon: str, text: str, href: str, id: str, *, download: bool = False
+) -> rx.Component:
+    """A link that looks like a button; a download is fetched by the browser itself, not
+    by the app's router."""
+    fetched = {"download": True, "reload_document": True} if download else {}
     return rx.button(
-        rx.link(rx.icon(icon, size=16), text, href=href, id=id),
+        rx.link(rx.icon(icon, size=16), text, href=href, id=id, **fetched),
         as_child=True,
         variant="soft",  # solid grass under white text is below 4.5:1 as a link
     )

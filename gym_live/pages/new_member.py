@@ -6,9 +6,10 @@ from __future__ import annotations
 import reflex as rx
 
 from gym_live import wording
-from gym_live.components.forms import date_field, field, form_error, text_input
+from gym_live.components.forms import date_field, field, field_error, form_error, text_input
 from gym_live.components.layout import staff_page
 from gym_live.components.member_card import member_card
+from gym_live.components.photos import PhotoEvents, photo_chooser
 from gym_live.domain.members import (
     CODE,
     EMAIL,
@@ -25,6 +26,7 @@ from gym_live.domain.members import (
     pin_rule,
 )
 from gym_live.domain.memberships import PASS_UNTIL
+from gym_live.domain.photos import PHOTO
 from gym_live.pages import routes
 from gym_live.states.new_member import NewMemberState
 
@@ -79,6 +81,7 @@ def member_form() -> rx.Component:
                 *[_row(row) for row in FORM_ROWS[:-1]],
                 membership(),
                 _row(FORM_ROWS[-1]),  # the PIN
+                photo_field(),
                 form_error(ERRORS.get("form", "")),
                 rx.button("Enrol", type="submit", id="enrol-member"),
                 spacing="4",
@@ -135,6 +138,25 @@ def membership() -> rx.Component:
         ),
         spacing="4",
         wrap="wrap",
+    )
+
+
+def photo_field() -> rx.Component:
+    """A photo taken now (a tablet's camera, or a file), kept with the form until Enrol."""
+    return rx.vstack(
+        rx.text("Photo (optional)", class_name="gl-label"),
+        photo_chooser(
+            NewMemberState.photo_preview,
+            "The new member's photo",
+            PhotoEvents(
+                NewMemberState.choose_photo,
+                NewMemberState.photo_refused,
+                NewMemberState.remove_photo,
+            ),
+            id="new",
+        ),
+        field_error(PHOTO, ERRORS.get(PHOTO, "")),
+        spacing="1",
     )
 
 

@@ -199,20 +199,16 @@ def set_photo(code: str, upload: bytes, *, by: int | None = None, deps: Deps) ->
     """
     photo = square_jpegs(upload)  # decoded before the transaction: it takes a while
     store = deps.photos()
-    name = store.save(photo)
     replaced: list[str] = []
+    with store.saved(photo) as name:
 
-    def apply(member: Member) -> str:
-        if member.photo:
-            replaced.append(member.photo)
-        member.photo = name
-        return "replaced" if replaced else "new"
+        def apply(member: Member) -> str:
+            if member.photo:
+                replaced.append(member.photo)
+            member.photo = name
+            return "replaced" if replaced else "new"
 
-    try:
         changed = _change(code, AuditKind.PHOTO_SET, apply, by=by, deps=deps)
-    except BaseException:
-        store.delete(name)  # nothing refers to it
-        raise
     for old in replaced:
         store.delete(old)
     return changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from gym_live.adapters import member_search
 from gym_live.adapters.cards import render_card
 from gym_live.adapters.db import read_session, write_session
 from gym_live.adapters.hashing import hash_secret
+from gym_live.adapters.photos import Photo, square_jpegs
 from gym_live.domain.audit import AuditKind
 from gym_live.domain.days import optional_day
 from gym_live.domain.errors import Conflict, InvalidInput, NotFound
@@ -61,13 +63,14 @@ def add_member(
     pin: str | None = None,
     plan: Plan = Plan.TIME,
     pass_until: date | None = None,
+    photo: Photo | None = None,
     by: int | None = None,
     deps: Deps,
 ) -> MemberSnapshot:
     """Enrol a member on time (until `valid_until`, or with no end) or on a pass of
-    PASS_VISITS visits (until `pass_until`, or with no expiry); without a code, a free
-    numeric one is generated for the card. The audit trail records who enrolled them, with
-    what."""
+    PASS_VISITS visits (until `pass_until`, or with no expiry), with their photo if one
+    was taken; without a code, a free numeric one is generated for the card. The audit
+    trail records who enrolled them, with what."""
     name = validate_full_name(full_name)
     email, phone = normalize_email(email or ""), normalize_phone(phone or "")
     pin_hash = hash_secret(validate_pin(pin)) if pin else None
@@ -76,7 +79,8 @@ def add_member(
     except ValueError:
         choices = ", ".join(s.value for s in MemberStatus)
         raise InvalidInput(f"Status must be one of: {choices}.") from None
-    with write_session(deps.engine) as session:
+    stored = deps.photos().saved(photo) if photo else contextlib.nullcontext(None)
+    with stored as photo_name, write_session(deps.engine) as session:
         member_code = normalize_code(code, field=CODE) if code else _free_code(session)
         if _by_code(session, member_code) is not None:
             raise Conflict(f"Card number {member_code} is already taken.", field=CODE)
@@ -91,11 +95,13 @@ def add_member(
             plan=plan.value,
             visits_left=PASS_VISITS if plan is Plan.VISITS else None,
             pass_until=pass_until if plan is Plan.VISITS else None,
+            photo=photo_name,
             created_at=deps.clock(),
         )
         session.add(member)
         details = [f"card {member_code}", _membership_text(valid_until, plan, pass_until)]
         details += [value for value in (email, phone) if value] + ["PIN"] * bool(pin_hash)
+        details += ["photo"] * bool(photo_name)
         audit.record(
             session, AuditKind.MEMBER_ADDED, name, by=by, at=deps.clock(), detail=", ".join(details)
         )
@@ -122,11 +128,12 @@ def enrol(
     email: str,
     phone: str,
     pin: str,
+    photo: Photo | None = None,
     by: int | None,
     deps: Deps,
 ) -> MemberSnapshot:
     """The new-member form, as typed: on time, ending today or later (or never), or on a
-    pass, whose last day (if any) is today or later."""
+    pass, whose last day (if any) is today or later; the photo as `photo_to_enrol` made it."""
     today = deps.today()
     try:
         chosen = Plan(plan or Plan.TIME.value)
@@ -145,9 +152,20 @@ def enrol(
         pin=pin.strip() or None,
         plan=chosen,
         pass_until=pass_last,
+        photo=photo,
         by=by,
         deps=deps,
     )
+
+
+def photo_to_enrol(upload: bytes) -> Photo:
+    """A photo chosen on the new-member form, checked and made square at once (the desk
+    sees it, or why not, before the member exists); stored when they are enrolled.
+
+    Raises:
+        InvalidInput: not an image, or too large.
+    """
+    return square_jpegs(upload)
 
 
 def list_members(*, deps: Deps, limit: int = 1000) -> list[MemberSnapshot]:
@@ -289,7 +307,12 @@ def _conditions(
     if last is not None:
         conditions.append(Member.valid_until <= last)
     if wanted.inside_only:
-        inside_now = sa.select(Visit.member_id).where(Visit.checked_out_at.is_(None))
+        # Location is always set: naming it keeps SQLite (without ANALYZE's statistics) from
+        # scanning the every-visit index, which holds member and check-out, for the open
+        # visits that a partial index holds (50 ms against 2 ms at 200,000 visits).
+        inside_now = sa.select(Visit.member_id).where(
+            Visit.checked_out_at.is_(None), Visit.location_id.is_not(None)
+        )
         conditions.append(Member.id.in_(inside_now))
     return conditions
 

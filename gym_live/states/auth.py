@@ -15,11 +15,10 @@ import reflex as rx
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.staff import CURRENT_PASSWORD, PASSWORD, REPEATED_PASSWORD
 from gym_live.pages import routes
-from gym_live.photo_route import PHOTO_COOKIE
-from gym_live.photo_route import PREFIX as PHOTO_PREFIX
 from gym_live.presentation import field_errors
 from gym_live.services import sessions
 from gym_live.services.deps import app_deps
+from gym_live.staff_files import FILES_COOKIE
 
 TOKEN_KEY = "gym_live_staff_token"
 PASSWORD_FIELDS = (CURRENT_PASSWORD, PASSWORD, REPEATED_PASSWORD)
@@ -27,9 +26,9 @@ PASSWORD_FIELDS = (CURRENT_PASSWORD, PASSWORD, REPEATED_PASSWORD)
 
 class AuthState(rx.State):
     token: str = rx.LocalStorage("", name=TOKEN_KEY, sync=True)
-    # The same session, for the member photos' route only (see gym_live.photo_route); kept
+    # The same session, for the staff files' routes only (see gym_live.staff_files); kept
     # equal to the token by the guard.
-    photo_pass: str = rx.Cookie("", name=PHOTO_COOKIE, path=PHOTO_PREFIX, same_site="strict")
+    files_pass: str = rx.Cookie("", name=FILES_COOKIE, path="/", same_site="strict")
     # Who is signed in, for the header; set by the guard from the session, never by the page.
     staff_name: str = ""
     staff_role: str = ""
@@ -83,5 +82,5 @@ class AuthState(rx.State):
     async def sign_out(self):  # noqa: ANN201
         """End the session everywhere it is used, and go to the sign-in page."""
         await asyncio.to_thread(sessions.sign_out, self.token, deps=app_deps())
-        self.token, self.photo_pass, self.staff_name, self.staff_role = "", "", "", ""
+        self.token, self.files_pass, self.staff_name, self.staff_role = "", "", "", ""
         return rx.redirect(routes.LOGIN)

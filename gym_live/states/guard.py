@@ -124,15 +124,15 @@ class StaffGuard(rx.Middleware):
             staff = await self._session(key, auth.token)
         except NotSignedIn:
             self._log_refusal("session", event.name, "not signed in")
-            if auth._staff_id or auth.staff_name or auth.staff_role or auth.photo_pass:
+            if auth._staff_id or auth.staff_name or auth.staff_role or auth.files_pass:
                 auth._staff_id, auth.staff_name, auth.staff_role = 0, "", ""
-                auth.photo_pass = ""
+                auth.files_pass = ""
             return refusal(rx.redirect(routes.LOGIN))
         shown = (staff.id, staff.display_name, staff.role.value)
         if (auth._staff_id, auth.staff_name, auth.staff_role) != shown:  # no delta otherwise
             auth._staff_id, auth.staff_name, auth.staff_role = shown
-        if auth.photo_pass != auth.token:  # the photos' cookie follows the session
-            auth.photo_pass = auth.token
+        if auth.files_pass != auth.token:  # the staff files' cookie follows the session
+            auth.files_pass = auth.token
         self._tabs[state.router.session.session_id] = key
         if event.name in OWN_ACCOUNT:
             # It may change the password (or end the session): the tab's next event, which

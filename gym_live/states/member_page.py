@@ -16,7 +16,6 @@ from gym_live.domain.members import CODE, EMAIL, NAME, PHONE, PIN, MemberSnapsho
 from gym_live.domain.memberships import PASS_UNTIL
 from gym_live.domain.photos import MAX_UPLOAD_BYTES, PHOTO_RULE
 from gym_live.pages import routes
-from gym_live.photo_route import photo_url
 from gym_live.presentation import (
     day_text,
     denial_line,
@@ -27,6 +26,7 @@ from gym_live.presentation import (
 )
 from gym_live.services import member_changes, member_record, members
 from gym_live.services.deps import app_deps
+from gym_live.staff_files import photo_url
 from gym_live.states.acting import as_staff, done, refused
 
 DETAIL_FIELDS = (NAME, CODE, EMAIL, PHONE)

@@ -3,11 +3,13 @@ encoding; every row checked, and what is wrong said for its line."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from gym_live.domain.errors import InvalidInput
+from gym_live.domain.member_export import ExportedMember, as_text, heading_line, member_lines
 from gym_live.domain.member_import import MAX_LINE_CHARACTERS, decode, read_rows
 
 TODAY = date(2026, 1, 14)
@@ -50,7 +52,7 @@ def test_each_row_says_what_is_wrong_with_it() -> None:
     found = {row.line: row for row in rows(text)}
     said = {line: " ".join(row.problems) for line, row in found.items()}
     assert "needs a name" in said[2] and "YYYY-MM-DD" in said[3]
-    assert "1 to 200" in said[4] and "1 to 200" in said[5] and "10 years" in said[6]
+    assert "0 to 200" in said[4] and "0 to 200" in said[5] and "10 years" in said[6]
     assert "not an email" in said[7] and "digits" in said[8] and "invisible" in said[9]
     assert found[10].problems == () and found[10].full_name == "<b>Bold</b> Tag"  # text
     assert found[10].pass_visits == 10
@@ -81,3 +83,47 @@ def test_a_file_that_cannot_be_read_says_why(data: bytes, said: str | None) -> N
         return
     with pytest.raises(InvalidInput, match=said):
         rows(decode(data))
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2+cmd|' /C calc'!A0", "'-2+cmd|' /C calc'!A0"),
+        ("\t=1", "'\t=1"),
+        ("+49 170 1234567", "+49 170 1234567"),  # only a number: nothing to run
+        ("-12.5", "-12.5"),
+        ("Anna = Anne", "Anna = Anne"),
+    ],
+)
+def test_an_exported_cell_is_text_never_a_formula(cell: str, written: str) -> None:
+    assert as_text(cell) == written
+
+
+def test_exported_lines_read_back_as_the_same_members_in_the_gym_s_time() -> None:
+    exported = ExportedMember(
+        code="10000001",
+        full_name="=1+1 O'Brien",
+        email="obrien@example.org",
+        phone="+491701234567",
+        valid_until=date(2026, 6, 30),
+        visits_left=0,
+        status="active",
+        plan="visits",
+        pass_until=None,
+        frozen_until=None,
+        freeze_reason=None,
+        last_visit_at=datetime(2026, 1, 13, 23, 30, tzinfo=UTC),
+        joined_at=datetime(2025, 1, 2, 8, 0, tzinfo=UTC),
+    )
+    text = heading_line() + member_lines([exported], ZoneInfo("Europe/Berlin"))
+    assert text.splitlines()[1].endswith(",2026-01-14 00:30,2025-01-02 09:00")
+    [row] = rows(text)
+    assert (row.full_name, row.code, row.email, row.phone) == (
+        "=1+1 O'Brien",
+        "10000001",
+        "obrien@example.org",
+        "+491701234567",
+    )
+    assert (row.valid_until, row.pass_visits, row.problems) == (date(2026, 6, 30), 0, ())

@@ -3,21 +3,26 @@ admin does to accounts, and a deactivated account's open dashboard leaving for /
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import time
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from gym_live.domain.errors import SignInFailed
+from gym_live.models import Member
 from gym_live.services import sessions, staff
 from gym_live.services.deps import Deps
 from gym_live.states.guard import ADMINS_ONLY
 from tests.helpers.app import ADMIN_NAME, ADMIN_PASSWORD, ADMIN_USER, ARTIFACTS, AppServer
 from tests.helpers.axe import blocking_violations
+from tests.helpers.builders import count
 from tests.helpers.dashboard_page import sign_in, toast
 
 pytestmark = pytest.mark.e2e
@@ -93,6 +98,35 @@ def test_an_admin_imports_members_from_a_csv_file_after_a_preview(
     expect(page.locator("#members-table tbody tr")).to_have_count(1)
     expect(page.locator("#members-table")).to_contain_text("<script>alert(1)</script> Ida")
     page.context.close()
+
+
+def test_an_admin_exports_every_member_and_the_front_desk_cannot(
+    app: AppServer, app_deps: Deps, browser: Browser
+) -> None:
+    page = as_admin(browser, app, "/members", accept_downloads=True)
+    with page.expect_download() as downloading:
+        page.click("#export-link")
+    download = downloading.value
+    assert re.fullmatch(r"members-\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename)
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
+    lines = list(csv.DictReader(io.StringIO(text)))
+    assert len(lines) == count(app_deps, Member)  # every member, the demo's and the tests'
+    anna = next(line for line in lines if line["code"] == "10000001")
+    with app_deps.engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(Member.full_name, Member.status).where(Member.member_code == "10000001")
+        ).one()
+    assert (anna["name"], anna["status"]) == tuple(stored)
+    expect(page).to_have_url(re.compile("/members$"))  # the page stays where it was
+    page.context.close()
+    desk = browser.new_context().new_page()
+    sign_in(desk, app)
+    desk.goto(app.url + "/members")
+    expect(desk.locator("#new-member")).to_be_visible()
+    expect(desk.locator("#export-link")).to_have_count(0)
+    refused = desk.context.request.get(app.url + "/members/export.csv")
+    assert refused.status == 403 and "Anna" not in refused.text()
+    desk.context.close()
 
 
 def test_an_admin_adds_an_account_and_hands_over_its_password_shown_once(

@@ -118,15 +118,41 @@ def test_a_long_name_wraps_and_the_tables_keep_their_width(desk: Page, app_deps:
     desk.click("#nav-members")
 
 
-def test_the_desk_enrols_a_member_and_prints_the_card(desk: Page, app_deps: Deps) -> None:
+def choose_file(page: Page, button: str, name: str, data: bytes) -> None:
+    with page.expect_file_chooser() as chosen:
+        page.click(button)
+    chosen.value.set_files(files=[{"name": name, "mimeType": "image/png", "buffer": data}])
+
+
+def png(size: tuple[int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_the_desk_enrols_a_member_and_prints_the_card(
+    desk: Page, app: AppServer, app_deps: Deps
+) -> None:
+    stored_before = set(app.photo_dir.glob("*"))
     desk.click("#new-member")
     expect(desk).to_have_url(re.compile("/members/new$"))
     desk.fill("#field-full_name", "Noor Haddad")
     desk.fill("#field-email", "noor@")
     desk.fill("#field-phone", "+49 170 5550123")
+    choose_file(desk, "#new-choose-photo", "notes.png", b"not an image")
+    expect(desk.locator("#error-photo")).to_contain_text("That file is not a photo")
+    expect(desk.locator("#new-no-photo")).to_be_visible()
+    choose_file(desk, "#new-choose-photo", "noor.png", png((640, 800)))
+    expect(desk.locator("#error-photo")).to_have_count(0)
+    preview = desk.locator("#new-photo")
+    expect(preview).to_be_visible()
+    desk.wait_for_function("() => document.querySelector('#new-photo').naturalWidth > 0")
+    assert preview.evaluate("img => img.naturalWidth") == 96  # square, as it will be kept
     desk.click("#enrol-member")
     expect(desk.locator("#error-email")).to_contain_text("not an email address")
+    expect(preview).to_be_visible()  # the photo stays with the form; nothing is stored
     assert members.find_members(MemberFilter(text="noor"), deps=app_deps).members == []
+    assert set(app.photo_dir.glob("*")) == stored_before
     desk.fill("#field-email", "Noor@Example.org")
     desk.click("#enrol-member")
     toast(desk, re.compile(r"Noor Haddad enrolled: card \d{8}"))
@@ -151,8 +177,16 @@ def test_the_desk_enrols_a_member_and_prints_the_card(desk: Page, app_deps: Deps
         ).one()
     assert row.kind == "member_added" and row.username == STAFF_USER
     assert noor.code in row.detail and "noor@example.org" in row.detail
+    with app_deps.engine.connect() as conn:
+        photo = conn.execute(sa.select(Member.photo).where(Member.member_code == noor.code))
+        stored = photo.scalar_one()
+    assert {path.name for path in set(app.photo_dir.glob("*")) - stored_before} == {
+        f"{stored}.jpg",
+        f"{stored}-thumb.jpg",
+    }
     desk.click("#enrol-another")
     expect(desk.locator("#field-full_name")).to_have_value("")
+    expect(desk.locator("#new-no-photo")).to_be_visible()  # not the next member's photo
     desk.click("#back-to-members")
     expect(desk).to_have_url(re.compile("/members$"))
 
@@ -308,8 +342,9 @@ def test_a_photo_is_uploaded_and_shown_to_signed_in_staff_only(
     where = app_deps.settings.demo_location
     checkin.check_in("77000030", location=where, source=Source.STAFF, deps=app_deps)
     desk.goto(app.url + "/members/77000030")
-    expect(desk.locator("#no-photo")).to_be_visible()
-    choose = desk.locator("#choose-photo")
+    expect(desk.locator("h1")).to_have_text("Photo Person")  # loaded: its buttons work now
+    expect(desk.locator("#member-no-photo")).to_be_visible()
+    choose = desk.locator("#member-choose-photo")
     with desk.expect_file_chooser() as clicked:  # a click opens the file chooser
         choose.click()
     clicked.value.set_files(
@@ -350,11 +385,12 @@ def test_a_photo_is_uploaded_and_shown_to_signed_in_staff_only(
         refused.status == 403 and refused.body() != desk.context.request.get(app.url + src).body()
     )
     stranger.close()
-    desk.click("#remove-photo")
+    desk.click("#member-remove-photo")
     toast(desk, "Photo Person's photo is removed.")
-    expect(desk.locator("#no-photo")).to_be_visible()
+    expect(desk.locator("#member-no-photo")).to_be_visible()
     assert desk.context.request.get(app.url + src).status == 404
-    assert list(app.photo_dir.iterdir()) == []
+    name = src.rsplit("/", 1)[1].removesuffix("-thumb.jpg")
+    assert list(app.photo_dir.glob(name + "*")) == []  # both files are gone
     checkin.check_out("77000030", location=where, source=Source.STAFF, deps=app_deps)
     dashboard.close()
     desk.goto(app.url + "/members")
@@ -365,6 +401,7 @@ def test_a_freeze_with_a_last_day_ends_by_itself_when_the_day_has_passed(
 ) -> None:
     members.add_member("Frida Frost", code="77000040", deps=app_deps)
     desk.goto(app.url + "/members/77000040")
+    expect(desk.locator("h1")).to_have_text("Frida Frost")
     desk.click("#freeze")
     desk.fill("#field-reason", "Travel")
     today = app_deps.today()
