@@ -230,7 +230,7 @@ def visit_line(visit: VisitLine) -> dict[str, str]:
     if visit.override_reason:
         admitted = f"{admitted} · admitted anyway: {visit.override_reason}"
     return {
-        "in": visit.checked_in_at.isoformat(),
+        "in": local_time(visit.checked_in_at, visit.zone),
         "location": visit.location,
         "stay": stay + (" (closed by the sweep)" if visit.checkout_reason == "auto" else ""),
         "admitted": admitted,
@@ -239,11 +239,18 @@ def visit_line(visit: VisitLine) -> dict[str, str]:
 
 def denial_line(denial: DenialLine) -> dict[str, str]:
     return {
-        "at": denial.at.isoformat(),
+        "at": local_time(denial.at, denial.zone),
         "location": denial.location,
         "reason": wording.for_staff(denial.reason),
         "where": denial.kiosk or wording.SOURCES["staff"],
     }
+
+
+def local_time(at: datetime, zone: str) -> str:
+    """A moment as the location's clock showed it ("1 Dec 2026, 18:05"), wherever the
+    browser that shows it is."""
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{local.day} {local:%b %Y, %H:%M}"
 
 
 def field_errors(exc: GymLiveError, fields: tuple[str, ...]) -> dict[str, str]:

@@ -434,7 +434,7 @@ def photo_panel() -> rx.Component:
 
 def visit_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.moment(row["in"], format="D MMM YYYY, HH:mm")),
+        rx.table.row_header_cell(row["in"]),
         rx.table.cell(long_text(row["location"])),
         rx.table.cell(row["stay"]),
         rx.table.cell(long_text(row["admitted"])),
@@ -443,7 +443,7 @@ def visit_row(row: rx.Var) -> rx.Component:
 
 def denial_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.moment(row["at"], format="D MMM YYYY, HH:mm")),
+        rx.table.row_header_cell(row["at"]),
         rx.table.cell(long_text(row["location"])),
         rx.table.cell(row["reason"]),
         rx.table.cell(long_text(row["where"])),

@@ -24,6 +24,7 @@ class VisitLine:
     checked_in_at: datetime
     checked_out_at: datetime | None
     location: str
+    zone: str  # the location's time zone: its times are read in it, as its dashboard shows
     source: str
     checkout_reason: str | None
     checked_in_by: str | None  # the desk account's name, if the desk admitted them
@@ -34,6 +35,7 @@ class VisitLine:
 class DenialLine:
     at: datetime
     location: str
+    zone: str
     reason: str
     kiosk: str | None
 
@@ -88,6 +90,7 @@ _VISITS = (
         Visit.checked_in_at,
         Visit.checked_out_at,
         Location.name,
+        Location.timezone,
         Visit.source,
         Visit.checkout_reason,
         Staff.display_name,
@@ -101,7 +104,7 @@ _VISITS = (
     .offset(sa.bindparam("offset"))
 )
 _DENIALS = (
-    sa.select(DeniedAttempt.at, Location.name, DeniedAttempt.reason, Kiosk.name)
+    sa.select(DeniedAttempt.at, Location.name, Location.timezone, DeniedAttempt.reason, Kiosk.name)
     .join(Location, Location.id == DeniedAttempt.location_id)
     .outerjoin(Kiosk, Kiosk.id == DeniedAttempt.kiosk_id)
     .where(DeniedAttempt.member_id == _MEMBER_ID)

@@ -6,8 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 from gym_live.domain.feed import FEED_SIZE, FeedItem, FeedKind, newest
 from gym_live.domain.kiosks import OFFLINE_AFTER
-from gym_live.presentation import NO_STAY, feed_row, hours_minutes, kiosk_row, stay_text
+from gym_live.presentation import (
+    NO_STAY,
+    denial_line,
+    feed_row,
+    hours_minutes,
+    kiosk_row,
+    stay_text,
+    visit_line,
+)
 from gym_live.services.kiosks import KioskInfo
+from gym_live.services.member_record import DenialLine, VisitLine
 
 AT = datetime(2026, 1, 14, 9, tzinfo=UTC)
 
@@ -78,3 +87,12 @@ def test_a_kiosk_is_online_until_its_heartbeat_is_twice_overdue() -> None:
     assert presence("revoked", AT) == presence("waiting", None) == ""
     row = kiosk_row(KioskInfo(1, "Door", 1, "Downtown", "paired", AT, AT - OFFLINE_AFTER), AT)
     assert row["last_seen"] == (AT - OFFLINE_AFTER).isoformat()
+
+
+def test_a_member_s_history_is_in_each_location_s_own_time() -> None:
+    late = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+    out = late + timedelta(minutes=50)
+    line = visit_line(VisitLine(late, out, "Mitte", "Europe/Berlin", "kiosk", None, None, None))
+    assert (line["in"], line["stay"]) == ("2 Dec 2026, 00:30", "50 min")
+    refused = denial_line(DenialLine(late, "Queens", "America/New_York", "expired", None))
+    assert refused["at"] == "1 Dec 2026, 18:30"
