@@ -1,5 +1,6 @@
 """A file chooser as staff expect it: a real button (a click, or Enter / Space, opens the
-chooser), a drop zone around it, and a label that names the hidden file input."""
+chooser) and a drop zone around it; the file input itself is hidden from everyone (the
+gl-file-button style), screen readers included, so the button is the only control."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def file_button(
 ) -> rx.Component:
     """`on_drop` gets the chosen file (`rx.upload_files(upload_id)`); `on_drop_rejected`
     one the browser refused for its type or size."""
-    return rx.el.label(
+    return rx.box(
         rx.upload.root(
             rx.button(
                 rx.icon(icon, size=14),
@@ -44,4 +45,5 @@ def file_button(
             on_drop=on_drop,
             on_drop_rejected=on_drop_rejected,
         ),
+        class_name="gl-file-button",
     )
