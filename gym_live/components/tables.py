@@ -61,12 +61,22 @@ def newer_older(
     id: str,
 ) -> rx.Component:
     """Pages of a newest-first list (`page` counts from 0), and what to say when it is
-    `empty`. Ids: `<id>-newer`, `<id>-page`, `<id>-older`."""
-    return rx.hstack(
-        rx.button("Newer", on_click=newer, disabled=page == 0, variant="soft", id=f"{id}-newer"),
-        rx.text("Page ", page + 1, size="2", id=f"{id}-page"),
-        rx.button("Older", on_click=older, disabled=~has_older, variant="soft", id=f"{id}-older"),
-        rx.cond(empty, rx.text(empty_text, color_scheme="gray", size="2")),
-        align="center",
-        spacing="3",
+    `empty` (only that, when there is nothing at all). Ids: `<id>-newer`, `<id>-page`,
+    `<id>-older`, `<id>-empty`."""
+    said = rx.text(empty_text, color_scheme="gray", size="2", id=f"{id}-empty")
+    return rx.cond(
+        empty & (page == 0),
+        said,
+        rx.hstack(
+            rx.button(
+                "Newer", on_click=newer, disabled=page == 0, variant="soft", id=f"{id}-newer"
+            ),
+            rx.text("Page ", page + 1, size="2", id=f"{id}-page"),
+            rx.button(
+                "Older", on_click=older, disabled=~has_older, variant="soft", id=f"{id}-older"
+            ),
+            rx.cond(empty, said),
+            align="center",
+            spacing="3",
+        ),
     )

@@ -52,11 +52,14 @@ def member_page() -> rx.Component:
                     details(), rx.card(_card(), flex="1 1 24em"), gap="4", wrap="wrap", width="100%"
                 ),
                 rx.heading("Visits", size="4", as_="h2"),
-                admin_table(
-                    ("Checked in", "Location", "Stay", "Admitted by"),
-                    MemberPageState.visits,
-                    visit_row,
-                    id="visits-table",
+                rx.cond(
+                    MemberPageState.visits.length() > 0,
+                    admin_table(
+                        ("Checked in", "Location", "Stay", "Admitted by"),
+                        MemberPageState.visits,
+                        visit_row,
+                        id="visits-table",
+                    ),
                 ),
                 visit_pages(),
                 rx.heading("Refused check-ins", size="4", as_="h2"),
