@@ -10,10 +10,14 @@ import pytest
 
 from devtools.servers import postgres_server, redis_server
 from gym_live.adapters.db import get_engine
-from gym_live.adapters.migrations import upgrade_to_head
 from gym_live.services.deps import Deps
 from gym_live.settings import Settings
-from tests.helpers.databases import fresh_postgres_database
+from tests.helpers.databases import (
+    fresh_postgres_database,
+    migrated_postgres_template,
+    migrated_sqlite_template,
+    sqlite_copy,
+)
 from tests.helpers.fakes import FakeClock, RecordingBus
 
 
@@ -35,7 +39,10 @@ def redis_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=DATABASES)
 def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database of each kind we support, never the app's own."""
     if request.param == "sqlite":
@@ -43,10 +50,26 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return fresh_postgres_database(request.getfixturevalue("postgres_base_url"))
 
 
-@pytest.fixture
-def database_url(empty_database_url: str) -> str:
-    upgrade_to_head(empty_database_url)
-    return empty_database_url
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrated_sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_base_url: str) -> str:
+    return migrated_postgres_template(postgres_base_url)
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database of each kind at the newest schema: a copy of one migrated once a run
+    (tests/integration/test_migrations.py runs the migrations themselves)."""
+    if request.param == "sqlite":
+        return sqlite_copy(request.getfixturevalue("sqlite_template"), tmp_path / "test.db")
+    return fresh_postgres_database(
+        request.getfixturevalue("postgres_base_url"),
+        template=request.getfixturevalue("postgres_template"),
+    )
 
 
 @pytest.fixture

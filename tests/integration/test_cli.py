@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import zxingcpp
 from PIL import Image
 
 from tests.helpers.cli import Cli
-from tests.helpers.databases import fresh_postgres_database
+from tests.helpers.databases import fresh_postgres_database, sqlite_copy
 from tests.helpers.stats import STATS_KEYS
 
 
 @pytest.fixture
-def cli(tmp_path) -> Cli:
-    run = Cli(f"sqlite:///{tmp_path / 'cli.db'}")
-    run("migrate")
-    return run
+def cli(tmp_path: Path, sqlite_template: Path) -> Cli:
+    """The CLI on a database at the newest schema (`migrate` itself: test_migrations)."""
+    return Cli(sqlite_copy(sqlite_template, tmp_path / "cli.db"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -23,9 +24,8 @@ def any_cli(request: pytest.FixtureRequest, cli: Cli) -> Cli:
     """The CLI on each supported database."""
     if request.param == "sqlite":
         return cli
-    run = Cli(fresh_postgres_database(request.getfixturevalue("postgres_base_url")))
-    run("migrate")
-    return run
+    base = request.getfixturevalue("postgres_base_url")
+    return Cli(fresh_postgres_database(base, template=request.getfixturevalue("postgres_template")))
 
 
 def test_demo_then_scan_and_stats(any_cli: Cli) -> None:

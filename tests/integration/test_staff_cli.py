@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.helpers.cli import Cli
+from tests.helpers.databases import sqlite_copy
 
 
 @pytest.fixture
-def cli(tmp_path) -> Cli:
-    run = Cli(f"sqlite:///{tmp_path / 'staff.db'}")
-    run("migrate")
-    return run
+def cli(tmp_path: Path, sqlite_template: Path) -> Cli:
+    return Cli(sqlite_copy(sqlite_template, tmp_path / "staff.db"))
 
 
 def test_the_first_admin_is_made_once_and_printed_with_the_address(cli: Cli) -> None:
