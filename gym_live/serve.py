@@ -17,7 +17,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from gym_live.adapters.migrations import check_schema
+from gym_live.domain.errors import SchemaMismatch
 from gym_live.reflex_compat import SERVER_ENV
+from gym_live.settings import get_settings
 
 APP_FACTORY = "gym_live.gym_live:app"
 
@@ -78,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--host", default="0.0.0.0")
     parser.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
+    try:  # before anything is built or served: one line, not a traceback per request
+        check_schema(get_settings().database_url)
+    except SchemaMismatch as exc:
+        raise SystemExit(f"gym_live: {exc.message}") from None
     build_frontend(args.port)
     shown_host = "localhost" if args.host in ("0.0.0.0", "::") else args.host
     print(f"gym_live: serving on http://{shown_host}:{args.port} (Ctrl-C stops it)", flush=True)

@@ -64,6 +64,11 @@ class ConfigError(GymLiveError):
     code = Reason.CONFIG
 
 
+class SchemaMismatch(ConfigError):
+    """The database's schema is not the one this code was written for (an instance then
+    refuses to start)."""
+
+
 class InvalidInput(GymLiveError):
     code = Reason.INVALID_INPUT
 

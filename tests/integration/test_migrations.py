@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
 from gym_live.adapters.member_search import POSTGRES_INDEX, SQLITE_INDEX, include_name
-from gym_live.adapters.migrations import PROJECT_ROOT, upgrade_to_head
+from gym_live.adapters.migrations import PROJECT_ROOT, check_schema, upgrade_to_head
+from gym_live.domain.errors import SchemaMismatch
 from gym_live.domain.member_list import MemberFilter
 from gym_live.services import members
 from gym_live.services.deps import Deps
 from gym_live.settings import Settings
+from tests.helpers.cli import Cli
 from tests.helpers.fakes import FakeClock, RecordingBus
+
+HEAD = ScriptDirectory.from_config(Config(str(PROJECT_ROOT / "alembic.ini"))).get_current_head()
 
 
 def test_empty_database_upgrades_to_head_matching_the_models(empty_database_url: str) -> None:
@@ -93,3 +102,57 @@ def test_the_freeze_and_pass_columns_come_and_go_in_place(empty_database_url: st
     members.add_member("Found Again", code="5005", deps=deps)
     found = members.find_members(MemberFilter(text="found ag"), deps=deps).members
     assert [listing.code for listing in found] == ["5005"]
+
+
+def test_instances_started_together_migrate_once_and_all_succeed(empty_database_url: str) -> None:
+    """Four `migrate` commands at once (instances starting together): each waits for the
+    one that holds the lock, then finds the schema at head."""
+    cli = Cli(empty_database_url)
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gym_live", "migrate"],
+            env=cli.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for process in started:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert "Database is at the newest schema." in out and "Traceback" not in err
+    check_schema(empty_database_url)
+    engine = sa.create_engine(empty_database_url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+
+
+def test_an_instance_refuses_a_schema_older_or_newer_than_its_code(
+    empty_database_url: str,
+) -> None:
+    with pytest.raises(SchemaMismatch, match=r"no gym_live schema yet: run `python -m gym_live"):
+        check_schema(empty_database_url)
+    upgrade_to_head(empty_database_url, revision="0015")
+    with pytest.raises(SchemaMismatch, match=r"\(0015\) is older than this code's"):
+        check_schema(empty_database_url)
+    upgrade_to_head(empty_database_url)
+    check_schema(empty_database_url)  # at head: nothing to say
+    engine = sa.create_engine(empty_database_url, poolclass=sa.NullPool)
+    with engine.begin() as conn:  # as a newer version's migration would leave it
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099'"))
+    with pytest.raises(SchemaMismatch, match=r"\(0099\) is newer than this code's"):
+        check_schema(empty_database_url)
+    # The server says so in one line and stops before it builds or serves anything.
+    refused = subprocess.run(
+        [sys.executable, "-m", "gym_live.serve", "--port", "1"],
+        env=Cli(empty_database_url).env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        f"gym_live: The database's schema (0099) is newer than this code's ({HEAD}): "
+        "run the newer code, or restore a backup made for this version."
+    ]
