@@ -35,7 +35,8 @@ def upgrade_to_head(database_url: str, *, revision: str = "head") -> None:
 def check_schema(database_url: str) -> None:
     """Raises SchemaMismatch, in one line that says what to do, unless the database is at
     this code's newest migration."""
-    head = ScriptDirectory.from_config(_config(database_url)).get_current_head()
+    script = ScriptDirectory.from_config(_config(database_url))
+    head = script.get_current_head()
     engine = build_engine(database_url, pooled=False)
     try:
         with engine.connect() as connection:
@@ -48,7 +49,6 @@ def check_schema(database_url: str) -> None:
         raise SchemaMismatch(
             "The database has no gym_live schema yet: run `python -m gym_live migrate` first."
         )
-    script = ScriptDirectory.from_config(_config(database_url))
     if current not in {rev.revision for rev in script.walk_revisions()}:
         raise SchemaMismatch(
             f"The database's schema ({current}) is newer than this code's ({head}): "
