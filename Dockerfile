@@ -17,8 +17,8 @@ RUN pip install --no-cache-dir -r requirements.txt \
  && npm install --prefix .tools --no-audit --no-fund --loglevel=error node@22
 
 COPY . .
-# Install the frontend's packages and build it once, so a container starts quickly.
-RUN reflex export --frontend-only --no-zip --env prod
+# Build the pages once: every container from this image serves them without rebuilding.
+RUN python -m gym_live.serve --build-only
 
 RUN useradd --create-home gym && chown -R gym /app
 USER gym

@@ -4,6 +4,8 @@ import os
 
 import reflex as rx
 
+from gym_live.same_origin import SameOriginSocket
+
 config = rx.Config(
     app_name="gym_live",
     db_url=os.environ.get("DATABASE_URL") or "sqlite:///gym_live.db",
@@ -19,7 +21,9 @@ config = rx.Config(
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(appearance="inherit", accent_color="grass", radius="large")
-        )
+        ),
+        # One build for every port and instance: pages open their socket on their own origin.
+        SameOriginSocket(),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
     # HTTP CORS: no other site's page may read this app's answers (none by default; list the

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
+import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -19,7 +22,8 @@ import reflex as rx
 from engineio.async_socket import AsyncSocket
 from reflex_base.registry import RegistrationContext
 
-from gym_live import reflex_compat
+from devtools.servers import PROJECT_ROOT
+from gym_live import reflex_compat, same_origin
 
 STATE = "state.live_state"
 
@@ -172,3 +176,42 @@ def test_the_websocket_origin_check_is_engineios(app: rx.App) -> None:
     environ = {"wsgi.url_scheme": "http", "HTTP_HOST": "gym:3000"}
     reflex_compat.only_these_origins(app, [])
     assert app.sio.eio._cors_allowed_origins(environ) == ["http://gym:3000"]
+
+
+def test_the_built_pages_open_their_socket_on_the_page_origin() -> None:
+    """Reflex's page template, as same_origin.py patches it, run in Node."""
+    import reflex_base
+
+    template = Path(reflex_base.__file__).parent / ".templates/web" / same_origin.STATE_JS
+    patched = same_origin.use_page_origin(template.read_text())
+    assert patched.count(same_origin.MARKER) == 1, "the anchor moved in Reflex's state.js"
+    assert same_origin.use_page_origin(patched) == patched  # a second compile changes nothing
+    start = patched.index("export const getBackendURL")
+    function = patched[start : patched.index("\n};\n", start) + 4].removeprefix("export ")
+    script = f"""
+const SAME_DOMAIN_HOSTNAMES = ["localhost"];
+{function}
+const at = (href) => {{
+  const {{ protocol, host, hostname, port }} = new URL(href);
+  globalThis.window = {{ location: {{ protocol, host, hostname, port }} }};
+}};
+const answers = [];
+at("http://127.0.0.1:4567/members");
+answers.push(getBackendURL("ws://localhost:3000/_event").href);
+answers.push(getBackendURL("http://localhost:3000/_upload").href);
+at("https://gym.example/");
+answers.push(getBackendURL("ws://localhost:3000/_event").href);
+answers.push(getBackendURL("http://localhost:3000/ping").href);
+console.log(JSON.stringify(answers));
+"""
+    node = shutil.which("node", path=str(PROJECT_ROOT / ".tools/node_modules/.bin"))
+    assert node is not None, "make test installs Node into .tools/"
+    answers = subprocess.run(
+        [node, "-e", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(answers) == [
+        "ws://127.0.0.1:4567/_event",
+        "http://127.0.0.1:4567/_upload",
+        "wss://gym.example/_event",
+        "https://gym.example/ping",
+    ]
