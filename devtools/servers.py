@@ -40,23 +40,56 @@ def _accepts(port: int) -> bool:
     return False
 
 
+class RedisProcess:
+    """A redis-server with nothing on disk, on a port of its own that it keeps across
+    restarts, so clients reconnect to the same URL; it can be stopped, restarted, hung
+    (`kill -STOP`: connections open, nothing answers) and woken."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed (make test installs it)")
+        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self._proc = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL)
+        wait_until(lambda: _accepts(self.port), timeout=15, what="redis-server")
+
+    def stop(self) -> None:
+        if self._proc is not None:
+            self.wake()
+            self._proc.terminate()
+            self._proc.wait(10)
+            self._proc = None
+
+    def hang(self) -> None:
+        assert self._proc is not None, "redis-server is not running"
+        self._proc.send_signal(signal.SIGSTOP)
+
+    def wake(self) -> None:
+        if self._proc is not None:
+            self._proc.send_signal(signal.SIGCONT)
+
+
+@contextlib.contextmanager
+def redis_process() -> Iterator[RedisProcess]:
+    """A running RedisProcess, stopped at the end whatever state it was left in."""
+    server = RedisProcess()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @contextlib.contextmanager
 def redis_server() -> Iterator[str]:
     """A redis-server with nothing on disk; yields its URL."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is not installed (make test installs it)")
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        wait_until(lambda: _accepts(port), timeout=15, what="redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with redis_process() as server:
+        yield server.url
 
 
 def _pg_bin(name: str) -> str:

@@ -3,7 +3,7 @@ rows of the admin pages."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,8 +25,9 @@ from gym_live.staff_files import photo_url
 DashboardValues = dict[str, Any]
 # The rows of a dashboard: read and sent after its numbers, which are smaller and cheaper.
 ROW_VALUES = ("feed", "inside")
-# What the hub adds to every view: when it last changed, and every location's name.
-UPDATED_AT, LOCATIONS = "updated_at", "locations"
+# What the hub adds to every view: when it last changed, every location's name, and what
+# the dashboard says while live updates are delayed ("" while they are not).
+UPDATED_AT, LOCATIONS, RELAY_NOTICE = "updated_at", "locations", "relay_notice"
 NO_STAY = "\u2013"  # an en dash: no completed visit today yet
 
 
@@ -103,6 +104,15 @@ def inside_row(row: InsideNow, zone: ZoneInfo) -> dict[str, str]:
         "since_iso": row.since.isoformat(),
         "photo": photo_url(row.photo),
     }
+
+
+def relay_notice(delayed: bool, reconcile_every: timedelta) -> str:
+    """What dashboards say while this instance does not hear the event bus: they then show
+    what the reconcile reads, every `reconcile_every`."""
+    if not delayed:
+        return ""
+    every = f"{reconcile_every.total_seconds():g} s"
+    return f"Live updates delayed \u2014 showing numbers every {every}"
 
 
 def dashboard_values(view: LocationView) -> DashboardValues:

@@ -18,8 +18,14 @@ SUBSCRIBER_QUEUE_SIZE = 10_000
 
 
 class EventBus(Protocol):
+    # Whether events from other processes may be missed now (views then go by the reconcile).
+    delayed: bool
+
     def publish(self, event: GymEvent) -> None:
-        """Announce a committed event; never raises for a subscriber's trouble."""
+        """Announce a committed event; never blocks on, or raises for, anyone's trouble."""
+
+    def flush(self, timeout: float) -> bool:
+        """Wait up to `timeout` s for published events to leave; True if they have."""
 
     def subscribe(self) -> AsyncIterator[GymEvent | None]:
         """Yield events as they come; None means events may have been lost (resync)."""
@@ -27,6 +33,8 @@ class EventBus(Protocol):
 
 class MemoryBus:
     """In-process bus: publishing is thread-safe, subscribers live on event loops."""
+
+    delayed = False  # nothing between publisher and subscriber can fail
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -38,6 +46,9 @@ class MemoryBus:
         for loop, queue in subscribers:
             if not loop.is_closed():
                 loop.call_soon_threadsafe(_offer, queue, event)
+
+    def flush(self, timeout: float) -> bool:
+        return True  # already queued on each subscriber's loop
 
     async def subscribe(self) -> AsyncIterator[GymEvent | None]:
         queue: asyncio.Queue[GymEvent | None] = asyncio.Queue(SUBSCRIBER_QUEUE_SIZE)

@@ -15,18 +15,30 @@ _AGO_FILTER = (
 
 
 def live_chip() -> rx.Component:
-    """Red and pulsing while connected; grey and saying so when the connection is gone."""
+    """Red and pulsing while connected; grey and saying so when the connection is gone;
+    amber, with the reason in words, while live updates from other instances are delayed."""
+    delayed = LiveState.relay_notice != ""
     return rx.hstack(
         rx.badge(
             rx.el.span(
                 class_name="gl-live-dot", custom_attrs={"data-offline": has_connection_errors}
             ),
-            rx.cond(has_connection_errors, "OFFLINE", "LIVE"),
-            color_scheme=rx.cond(has_connection_errors, "gray", "red"),
+            rx.cond(has_connection_errors, "OFFLINE", rx.cond(delayed, "DELAYED", "LIVE")),
+            color_scheme=rx.cond(has_connection_errors, "gray", rx.cond(delayed, "amber", "red")),
             variant="soft",
             radius="full",
             size="2",
             id="live-chip",
+        ),
+        rx.cond(
+            delayed,
+            rx.text(
+                LiveState.relay_notice,
+                size="2",
+                color_scheme="amber",
+                role="status",
+                id="relay-notice",
+            ),
         ),
         rx.cond(
             LiveState.updated_at != "",

@@ -29,10 +29,12 @@ from gym_live.live.rooms import (
 )
 from gym_live.presentation import (
     LOCATIONS,
+    RELAY_NOTICE,
     ROW_VALUES,
     UPDATED_AT,
     DashboardValues,
     dashboard_values,
+    relay_notice,
 )
 from gym_live.services import kiosks
 from gym_live.services.deps import Deps, app_deps
@@ -124,16 +126,22 @@ class LiveHub:
                     logger.exception("broadcast for location %s failed", key)
                     continue
                 self.views[key] = view
-            await self._send_location_names()
+            await self._send_shared_values()
 
-    async def _send_location_names(self) -> None:
-        """Every dashboard's picker lists the locations this instance knows, new ones too."""
-        names = self.location_names()
+    async def _send_shared_values(self) -> None:
+        """What every dashboard shows alike: the locations this instance knows (new ones
+        too, in the picker), and whether live updates are delayed (the bus is away)."""
+        settings = self.deps.settings
+        shared = {
+            LOCATIONS: self.location_names(),
+            RELAY_NOTICE: relay_notice(self.deps.bus.delayed, settings.reconcile_interval),
+        }
         for key, view in self.views.items():
-            if view.get(LOCATIONS) != names:
+            changed = {name: value for name, value in shared.items() if view.get(name) != value}
+            if changed:
                 if self._fanout is not None:
-                    await self._fanout.send(room_for(key), DASHBOARD, {LOCATIONS: names})
-                view[LOCATIONS] = names
+                    await self._fanout.send(room_for(key), DASHBOARD, changed)
+                view.update(changed)
 
     def _newer_than_shown(self, key: int, values: DashboardValues, ticket: int) -> DashboardValues:
         """The part of a read (numbers, rows) that no later read has already applied."""

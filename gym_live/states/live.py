@@ -30,6 +30,7 @@ class LiveState(rx.State):
     opened_at: str = ""
     ready: bool = False
     locations: list[str] = []
+    relay_notice: str = ""
 
     @rx.event
     async def open_dashboard(self):  # noqa: ANN201  (returns a Reflex event chain)

@@ -28,9 +28,13 @@ class RecordingBus:
     """Our bus interface, recording what services publish (the memory bus is tested alone)."""
 
     events: list[GymEvent] = field(default_factory=list)
+    delayed: bool = False
 
     def publish(self, event: GymEvent) -> None:
         self.events.append(event)
+
+    def flush(self, timeout: float) -> bool:
+        return True
 
     async def subscribe(self):  # pragma: no cover - services never subscribe
         raise NotImplementedError

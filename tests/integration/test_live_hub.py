@@ -12,6 +12,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 
+from devtools.servers import redis_process
 from gym_live.adapters.bus import MemoryBus
 from gym_live.adapters.redis_bus import RedisBus
 from gym_live.domain.checkin import Source
@@ -22,7 +23,7 @@ from gym_live.live.hub import LiveHub
 from gym_live.live.rooms import DASHBOARD, KIOSK, device_room, kiosks_room, room_for
 from gym_live.live.tasks import ROWS_INTERVAL
 from gym_live.models import DeniedAttempt
-from gym_live.presentation import ROW_VALUES, DashboardValues
+from gym_live.presentation import RELAY_NOTICE, ROW_VALUES, DashboardValues
 from gym_live.services import checkin, kiosks, member_changes, overrides
 from gym_live.services.deps import Deps
 from tests.helpers.builders import gym, member, open_visits
@@ -208,6 +209,43 @@ def test_two_instances_stay_consistent_through_redis(live_deps: Deps, redis_url:
     asyncio.run(main())
     sent_by_two = [values for room, values in fanouts[1].sent if room == room_for(1)]
     assert any(v.get("inside_now") == 1 for v in sent_by_two)
+
+
+@pytest.mark.redis
+def test_through_a_redis_restart_each_instance_shows_its_own_and_then_all(
+    live_deps: Deps,
+) -> None:
+    """Redis stops: a check-in still shows at once on the instance that took it, and every
+    dashboard says live updates are delayed; Redis returns: both instances resubscribe, the
+    other one shows the check-in, and the notice goes, with no reconcile round between."""
+    slow = replace(live_deps.settings, reconcile_interval=timedelta(seconds=300))
+    with redis_process() as server:
+        one, two = (replace(live_deps, bus=RedisBus(server.url), settings=slow) for _ in "12")
+        fanouts = RecordingFanout(), RecordingFanout()
+
+        def notices(fanout: RecordingFanout) -> list[str]:
+            return [v[RELAY_NOTICE] for room, v in fanout.sent if RELAY_NOTICE in v]
+
+        async def main() -> None:
+            hubs = LiveHub(one), LiveHub(two)
+            tasks = [asyncio.create_task(h.run(f)) for h, f in zip(hubs, fanouts, strict=True)]
+            await wait_for(lambda: all(h.current() and not h.deps.bus.delayed for h in hubs))
+            server.stop()
+            await wait_for(lambda: all(notices(f)[-1] != "" for f in fanouts))
+            await asyncio.to_thread(checkin.scan, "10000000", source=Source.KIOSK, deps=one)
+            await wait_for(lambda: hubs[0].current()[1]["inside_now"] == 1)
+            await asyncio.sleep(0.5)
+            assert hubs[1].current()[1]["inside_now"] == 0  # nothing carries it across yet
+            server.start()
+            await wait_for(lambda: hubs[1].current()[1]["inside_now"] == 1, timeout=10)
+            await wait_for(lambda: all(notices(f)[-1] == "" for f in fanouts))
+            for task in tasks:
+                task.cancel()
+
+        asyncio.run(main())
+    for fanout in fanouts:
+        delayed = "Live updates delayed \u2014 showing numbers every 300 s"
+        assert notices(fanout) == ["", delayed, ""]
 
 
 async def _subscribers(url: str, channel: str, count: int) -> None:

@@ -1,16 +1,23 @@
-"""The Redis bus against a real redis-server: events cross processes' connections intact."""
+"""The Redis bus against a real redis-server: events cross processes' connections intact,
+and a Redis that dies or hangs never holds up the check-in that publishes."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import redis
 
+from devtools.servers import RedisProcess, redis_process
 from gym_live.adapters.bus import create_bus
-from gym_live.adapters.redis_bus import RedisBus
+from gym_live.adapters.redis_bus import PING_LOST_SECONDS, REDIS_TIMEOUT_SECONDS, RedisBus
 from gym_live.domain.events import EventKind, GymEvent
+from tests.helpers.cli import Cli
+from tests.helpers.databases import sqlite_copy
 
 pytestmark = pytest.mark.redis
 
@@ -25,30 +32,19 @@ def make_event(name: str) -> GymEvent:
     )
 
 
-async def _until_subscribed(bus: RedisBus, subscribers: int) -> None:
-    client = redis.Redis.from_url(bus._url)
-    for _ in range(100):
-        if client.pubsub_numsub(bus._channel)[0][1] >= subscribers:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("subscribers never appeared")
-
-
 def test_events_published_by_one_client_reach_every_subscriber(redis_url: str) -> None:
     channel = "gym_live:test:fanout"
     publisher = RedisBus(redis_url, channel)
 
     async def scenario() -> list[list[GymEvent | None]]:
         streams = [RedisBus(redis_url, channel).subscribe() for _ in range(2)]
-        firsts = [asyncio.ensure_future(anext(stream)) for stream in streams]
-        await _until_subscribed(publisher, 2)
+        for stream in streams:  # once subscribed, a subscriber is told to resync
+            assert await asyncio.wait_for(anext(stream), 5) is None
         publisher.publish(make_event("Anna"))
         publisher.publish(make_event("Ben"))
         received = []
-        for stream, first in zip(streams, firsts, strict=True):
-            received.append(
-                [await asyncio.wait_for(first, 5), await asyncio.wait_for(anext(stream), 5)]
-            )
+        for stream in streams:
+            received.append([await asyncio.wait_for(anext(stream), 5) for _ in range(2)])
             await stream.aclose()
         return received
 
@@ -63,3 +59,103 @@ def test_create_bus_picks_redis_when_a_url_is_set(redis_url: str) -> None:
 
 def test_publishing_while_redis_is_down_does_not_raise() -> None:
     RedisBus("redis://127.0.0.1:1/0").publish(make_event("nobody hears"))
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisProcess]:
+    """A redis-server of this test's own, to stop or hang (the shared one is left alone)."""
+    with redis_process() as server:
+        yield server
+
+
+def test_a_hung_redis_holds_up_no_publish_and_is_noticed_by_subscribers(
+    own_redis: RedisProcess,
+) -> None:
+    publisher, listener = RedisBus(own_redis.url), RedisBus(own_redis.url)
+
+    async def scenario() -> list[GymEvent | None]:
+        stream = listener.subscribe()
+        assert await asyncio.wait_for(anext(stream), 5) is None  # subscribed: resync once
+        assert not listener.delayed
+        heard: list[GymEvent | None] = []
+        own_redis.hang()
+        publisher.publish(make_event("Anna"))  # returns while Redis answers nothing
+        assert not await asyncio.to_thread(publisher.flush, 0.3), "Anna was sent already"
+        # The subscriber counts a silent Redis as lost: it says resync, and is delayed.
+        heard.append(await asyncio.wait_for(anext(stream), PING_LOST_SECONDS + 3))
+        assert listener.delayed
+        # The publisher gives Anna up after its timeout, and is free for the next event.
+        assert await asyncio.to_thread(publisher.flush, REDIS_TIMEOUT_SECONDS + 3)
+        assert publisher.failed == 1
+        own_redis.wake()
+        heard.append(await asyncio.wait_for(anext(stream), 10))  # subscribed again: resync
+        assert not listener.delayed
+        publisher.publish(make_event("Ben"))
+        while not heard or heard[-1] is None or heard[-1].member_name != "Ben":
+            heard.append(await asyncio.wait_for(anext(stream), 5))
+        await stream.aclose()
+        return heard
+
+    heard = asyncio.run(scenario())
+    assert heard[:2] == [None, None]
+    # Anna's bytes may still have reached the woken server; nothing else can arrive.
+    assert {event.member_name for event in heard[2:] if event} <= {"Anna", "Ben"}
+
+
+def test_publishing_to_a_dead_redis_counts_the_loss_and_recovers(
+    own_redis: RedisProcess,
+) -> None:
+    publisher = RedisBus(own_redis.url)
+    own_redis.stop()
+    publisher.publish(make_event("Anna"))
+    assert publisher.flush(REDIS_TIMEOUT_SECONDS + 3) and publisher.failed == 1
+    own_redis.start()
+    receiver = redis.Redis.from_url(own_redis.url).pubsub(ignore_subscribe_messages=True)
+    receiver.subscribe(publisher._channel)
+    receiver.get_message(timeout=1)
+    publisher.publish(make_event("Ben"))
+    assert publisher.flush(5) and publisher.failed == 1
+    message = receiver.get_message(timeout=5)
+    assert message is not None and GymEvent.from_json(message["data"]).member_name == "Ben"
+
+
+def test_a_cli_check_in_with_redis_down_commits_and_says_so_in_one_line(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    cli = Cli(sqlite_copy(sqlite_template, tmp_path / "cli.db"))
+    cli("seed-demo", "--members", "30")
+    cli.env["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    entered = cli("scan", "10000030", "--json")
+    assert json.loads(entered.stdout)["action"] == "check_in"
+    assert entered.stderr.strip().splitlines() == [
+        "could not publish 1 event(s) to Redis (Error 111 connecting to 127.0.0.1:1. "
+        "Connection refused.); the other instances re-read them at their next reconcile"
+    ]
+    del cli.env["REDIS_URL"]
+    assert cli.json("stats")["inside_now"] >= 1
+    assert cli.json("scan", "10000030", ok=False)["reason"] == "already_checked_in"
+
+
+def test_an_instance_hears_its_own_events_at_once_and_once_with_redis_or_without(
+    own_redis: RedisProcess,
+) -> None:
+    bus = RedisBus(own_redis.url)
+
+    async def scenario() -> list[GymEvent | None]:
+        stream = bus.subscribe()
+        assert await asyncio.wait_for(anext(stream), 5) is None  # subscribed
+        bus.publish(make_event("Anna"))
+        heard = [await asyncio.wait_for(anext(stream), 5)]
+        assert await asyncio.to_thread(bus.flush, 5)  # Anna's echo is on its way back
+        await asyncio.sleep(0.2)
+        own_redis.stop()
+        heard.append(await asyncio.wait_for(anext(stream), PING_LOST_SECONDS + 3))
+        bus.publish(make_event("Ben"))  # Redis is gone: heard in process all the same
+        heard.append(await asyncio.wait_for(anext(stream), 5))
+        await stream.aclose()
+        return heard
+
+    anna, lost, ben = asyncio.run(scenario())
+    assert anna is not None and anna.member_name == "Anna"
+    assert lost is None  # not Anna's echo: it was ignored
+    assert ben is not None and ben.member_name == "Ben"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from gym_live.domain.feed import FeedItem, FeedKind
 from gym_live.domain.stats import DayCounts, day_window, stats_from
 from gym_live.live.rooms import KIOSK_VALUES
-from gym_live.presentation import LOCATIONS, UPDATED_AT, dashboard_values
+from gym_live.presentation import LOCATIONS, RELAY_NOTICE, UPDATED_AT, dashboard_values
 from gym_live.reflex_compat import declared_vars
 from gym_live.services.live_view import InsideNow, LocationView
 from gym_live.states.kiosk import KioskState
@@ -37,7 +37,7 @@ def full_view() -> LocationView:
 
 
 def test_the_dashboard_values_are_exactly_the_dashboard_states_vars() -> None:
-    sent = set(dashboard_values(full_view())) | {UPDATED_AT, LOCATIONS}
+    sent = set(dashboard_values(full_view())) | {UPDATED_AT, LOCATIONS, RELAY_NOTICE}
     assert sent == declared_vars(LiveState) - set(PAGE_VARS)
     assert set(PAGE_VARS) <= declared_vars(LiveState)
 
