@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 import reflex as rx
@@ -9,6 +10,7 @@ import reflex as rx
 from gym_live.live.fanout import ReflexFanout
 from gym_live.live.hub import get_hub
 from gym_live.live.rooms import DASHBOARD, KIOSK
+from gym_live.operations import operations
 from gym_live.pages import routes
 from gym_live.pages.audit import audit_page
 from gym_live.pages.dashboard import dashboard
@@ -40,6 +42,8 @@ from gym_live.states.new_member import NewMemberState
 from gym_live.states.staff_admin import StaffAdminState
 from gym_live.tabs import keep_open_tabs_alive
 
+# How long a stopping instance waits for its last events to reach the bus.
+SHUTDOWN_FLUSH_SECONDS = 3.0
 # Young objects are collected every 50,000 net allocations (CPython's default: 700).
 GC_THRESHOLDS = (50_000, 20, 100)
 
@@ -57,9 +61,14 @@ def collect_garbage_rarely() -> None:
 
 
 async def keep_live_views_current(app: rx.App) -> None:
-    """Bus relay, reconcile and auto check-out sweep, for as long as the app runs."""
+    """Bus relay, reconcile and auto check-out sweep, for as long as the app runs; at
+    shutdown, what was committed still goes out to the other instances."""
     collect_garbage_rarely()
-    await get_hub().run(ReflexFanout(app, {DASHBOARD: LiveState, KIOSK: KioskState}))
+    hub = get_hub()
+    try:
+        await hub.run(ReflexFanout(app, {DASHBOARD: LiveState, KIOSK: KioskState}))
+    finally:
+        await asyncio.to_thread(hub.deps.bus.flush, SHUTDOWN_FLUSH_SECONDS)
 
 
 async def guard_the_socket(app: rx.App) -> None:
@@ -70,7 +79,10 @@ async def guard_the_socket(app: rx.App) -> None:
     await guard.send_ended_sessions_to_login(app)
 
 
-app = rx.App(stylesheets=["/gym_live.css"], api_transformer=[staff_files, with_security_headers])
+app = rx.App(
+    stylesheets=["/gym_live.css"],
+    api_transformer=[staff_files, operations, with_security_headers],
+)
 guard = StaffGuard()
 app.add_middleware(guard)
 # Every page: its component, route, title, and the event that loads it.

@@ -24,6 +24,7 @@ from gym_live.reflex_compat import SERVER_ENV
 from gym_live.settings import get_settings
 
 APP_FACTORY = "gym_live.gym_live:app"
+GRACEFUL_SECONDS = 10
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -44,6 +45,11 @@ def server_command(host: str, port: int) -> list[str]:
         "--log-level",
         "warning",
         "--no-access-log",
+        # On SIGTERM: stop taking sockets, close the open ones (code 1012: their tabs
+        # reconnect, through the load balancer, to another instance), and give the events
+        # in flight this long to finish.
+        "--timeout-graceful-shutdown",
+        str(GRACEFUL_SECONDS),
     ]
 
 

@@ -20,6 +20,9 @@ SUBSCRIBER_QUEUE_SIZE = 10_000
 class EventBus(Protocol):
     # Whether events from other processes may be missed now (views then go by the reconcile).
     delayed: bool
+    # Events that never left this process: the backlog was full, or the bus refused them.
+    dropped: int
+    failed: int
 
     def publish(self, event: GymEvent) -> None:
         """Announce a committed event; never blocks on, or raises for, anyone's trouble."""
@@ -34,7 +37,8 @@ class EventBus(Protocol):
 class MemoryBus:
     """In-process bus: publishing is thread-safe, subscribers live on event loops."""
 
-    delayed = False  # nothing between publisher and subscriber can fail
+    # Nothing between publisher and subscriber can fail.
+    delayed, dropped, failed = False, 0, 0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

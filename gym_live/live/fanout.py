@@ -29,8 +29,8 @@ class Fanout(Protocol):
         """Every page of `to` sends the audience's state this event (with no arguments),
         as if it had sent it itself: through the guard, on its own state."""
 
-    def has_members(self, room: str) -> bool:
-        """Whether a socket on this instance is in `room`."""
+    def sockets_in(self, room: str) -> int:
+        """How many sockets on this instance are in `room`."""
 
 
 class ReflexFanout:
@@ -67,8 +67,8 @@ class ReflexFanout:
         for sid in reflex_compat.room_members(self._namespace, room):
             await self._leave(sid, kinds)
 
-    def has_members(self, room: str) -> bool:
-        return bool(reflex_compat.room_members(self._namespace, room))
+    def sockets_in(self, room: str) -> int:
+        return len(reflex_compat.room_members(self._namespace, room))
 
     async def _leave(self, sid: str, kinds: tuple[str, ...], keep: str | None = None) -> None:
         for joined in reflex_compat.rooms_of(self._namespace, sid):

@@ -14,6 +14,7 @@ import logging
 from collections import OrderedDict
 from datetime import datetime
 
+from gym_live.adapters import metrics
 from gym_live.domain.kiosks import SEEN_EVERY
 from gym_live.live import tasks
 from gym_live.live.fanout import Fanout
@@ -50,6 +51,7 @@ class LiveHub:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.views: dict[int, DashboardValues] = {}
+        self.loaded = False  # the first read of every location has been applied
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._fanout: Fanout | None = None
         self._kiosks: set[int] = set()
@@ -80,6 +82,16 @@ class LiveHub:
 
     def location_names(self) -> list[str]:
         return [self.views[key]["location_name"] for key in sorted(self.views)]
+
+    def open_pages(self) -> dict[str, int]:
+        """Sockets open on this instance: dashboards, and door kiosks (for /metrics)."""
+        fanout = self._fanout
+        if fanout is None:
+            return {DASHBOARD: 0, KIOSK: 0}
+        return {
+            DASHBOARD: sum(fanout.sockets_in(room_for(key)) for key in self.views),
+            KIOSK: sum(fanout.sockets_in(kiosks_room(key)) for key in self.views),
+        }
 
     def is_new(self, event_id: str) -> bool:
         """True the first time an event id is seen (events are applied once)."""
@@ -127,6 +139,7 @@ class LiveHub:
                     continue
                 self.views[key] = view
             await self._send_shared_values()
+            self.loaded = self.loaded or location_id is None
 
     async def _send_shared_values(self) -> None:
         """What every dashboard shows alike: the locations this instance knows (new ones
@@ -158,7 +171,8 @@ class LiveHub:
     ) -> None:
         if self._fanout is None:
             return
-        await self._fanout.send(room_for(key), DASHBOARD, changed)
+        with metrics.FANOUT_SEND.time():
+            await self._fanout.send(room_for(key), DASHBOARD, changed)
         if any(name in changed for name in KIOSK_VALUES):
             await self._fanout.send(kiosks_room(key), KIOSK, for_kiosks(values))
 
@@ -191,13 +205,13 @@ class LiveHub:
             return
         self._kiosks_seen_at = now
         fanout = self._fanout
-        open_ids = [key for key in self._kiosks if fanout.has_members(device_room(key))]
+        open_ids = [key for key in self._kiosks if fanout.sockets_in(device_room(key))]
         await asyncio.to_thread(kiosks.mark_seen, open_ids, deps=self.deps)
 
     async def show_admitted(self, kiosk_id: int) -> None:
         """The desk admitted anyway someone this kiosk refused: its page asks who, and
         shows them in (KioskState.check_admitted; the server's records decide what)."""
-        if self._fanout is not None and self._fanout.has_members(device_room(kiosk_id)):
+        if self._fanout is not None and self._fanout.sockets_in(device_room(kiosk_id)):
             await self._fanout.call(device_room(kiosk_id), KIOSK, ADMITTED_HANDLER)
 
     async def drop_revoked_kiosks(self) -> None:

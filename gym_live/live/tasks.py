@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
+from gym_live.adapters import metrics
 from gym_live.domain.events import EventKind
 from gym_live.services import member_changes, sweep
 
@@ -72,6 +73,8 @@ async def relay(hub: LiveHub, changed: Changed) -> None:
     while True:
         try:
             async for event in hub.deps.bus.subscribe():
+                if event is not None:
+                    metrics.BUS_LAG.observe((hub.deps.clock() - event.at).total_seconds())
                 if event is None or event.kind in _EVERY_VIEW:
                     changed.add(ALL)
                 elif hub.is_new(event.id):
@@ -117,7 +120,8 @@ async def refresh_rows_forever(hub: LiveHub, changed: Changed) -> None:
 async def reconcile_forever(hub: LiveHub) -> None:
     while True:
         await asyncio.sleep(hub.deps.settings.reconcile_interval.total_seconds())
-        await logged(hub.refresh())
+        with metrics.RECONCILE.time():
+            await logged(hub.refresh())
         await logged(hub.drop_revoked_kiosks())
         await logged(hub.mark_open_kiosks_seen())
 

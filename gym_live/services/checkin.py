@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from gym_live.adapters import visit_queries
+from gym_live.adapters import metrics, visit_queries
 from gym_live.adapters.db import write_session
 from gym_live.domain.checkin import CheckinResult, OpenVisit, Source
 from gym_live.domain.errors import Conflict, ScanRefused
@@ -148,4 +148,5 @@ def _entrance(session: Session, location: str | None, door: Door, now: datetime)
 
 def _publish(deps: Deps, events: list[GymEvent]) -> None:
     for event in events:
+        metrics.count_scan(event)
         deps.bus.publish(event)

@@ -29,6 +29,8 @@ class RecordingBus:
 
     events: list[GymEvent] = field(default_factory=list)
     delayed: bool = False
+    dropped: int = 0
+    failed: int = 0
 
     def publish(self, event: GymEvent) -> None:
         self.events.append(event)

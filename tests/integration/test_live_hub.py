@@ -61,8 +61,8 @@ class RecordingFanout:
                 if name.split(":", 1)[0] in kinds:
                     members.discard(sid)
 
-    def has_members(self, room: str) -> bool:
-        return bool(self.rooms.get(room))
+    def sockets_in(self, room: str) -> int:
+        return len(self.rooms.get(room, ()))
 
     def disconnect(self, sid: str) -> None:
         """The socket closed: it leaves every room, as socket.io does."""
