@@ -13,10 +13,7 @@ export PATH := $(TOOLS_BIN):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := 0
-# Debian packages the tests use: a real browser and throwaway Redis / PostgreSQL servers.
-TEST_PACKAGES := chromium redis-server postgresql
-
-.PHONY: run test lint bench system-packages apt-install clean
+.PHONY: run test cluster lint bench system-packages apt-install clean
 
 run: $(VENV)/.runtime $(TOOLS_BIN)/node
 	$(BIN)/python -m gym_live migrate
@@ -27,6 +24,10 @@ run: $(VENV)/.runtime $(TOOLS_BIN)/node
 test: $(VENV)/.dev $(TOOLS_BIN)/node $(AXE) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# The production setup on this machine: PostgreSQL, Redis, two instances, nginx on :8080.
+cluster: $(VENV)/.runtime $(TOOLS_BIN)/node system-packages
+	$(BIN)/python -m devtools.cluster
 
 # Figures are printed and written to bench/results/ (git-ignored); see bench/README.md.
 bench: $(VENV)/.dev $(TOOLS_BIN)/node system-packages
@@ -57,17 +58,24 @@ $(AXE):
 	npm install --prefix .tools --no-audit --no-fund --loglevel=error axe-core@4
 	@test -f $@
 
+# Debian packages the tests and `make cluster` use: a real browser, and throwaway Redis,
+# PostgreSQL and nginx servers (none of them left running as a service).
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then $(MAKE) --no-print-directory apt-install PACKAGES="$$missing"; fi
 
+# policy-rc.d keeps apt from starting the packages' own services (nginx on port 80, ...).
 apt-install:
 	@echo "installing Debian packages:$(PACKAGES)"
 	@if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(PACKAGES)
+	policy=""; if [ ! -e /usr/sbin/policy-rc.d ]; then policy=/usr/sbin/policy-rc.d; \
+	  printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$policy >/dev/null && $$SUDO chmod +x $$policy; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(PACKAGES); \
+	status=$$?; if [ -n "$$policy" ]; then $$SUDO rm -f $$policy; fi; exit $$status
 
 clean:
 	rm -rf $(VENV) .tools .web test-artifacts .pytest_cache .ruff_cache

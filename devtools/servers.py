@@ -34,7 +34,8 @@ def wait_until(ready: Callable[[], bool], *, timeout: float, what: str) -> None:
     raise RuntimeError(f"{what} did not become ready within {timeout:.0f} s")
 
 
-def _accepts(port: int) -> bool:
+def accepts(port: int) -> bool:
+    """Whether something listens on this local port."""
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
         return True
     return False
@@ -56,7 +57,7 @@ class RedisProcess:
             raise RuntimeError("redis-server is not installed (make test installs it)")
         args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         self._proc = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL)
-        wait_until(lambda: _accepts(self.port), timeout=15, what="redis-server")
+        wait_until(lambda: accepts(self.port), timeout=15, what="redis-server")
 
     def stop(self) -> None:
         if self._proc is not None:
@@ -165,12 +166,12 @@ def app_environment(database_url: str, **settings: str) -> dict[str, str]:
 
 
 class ProdServer:
-    """The production server (`python -m gym_live.serve`) on one free port, in its own
-    process group; restartable."""
+    """The production server (`python -m gym_live.serve`) on a port (a free one unless
+    given), in its own process group; restartable."""
 
-    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, env: dict[str, str], log_path: Path, port: int | None = None) -> None:
         self.env, self.log_path = env, log_path
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[str] | None = None

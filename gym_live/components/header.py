@@ -21,7 +21,8 @@ def live_chip() -> rx.Component:
     return rx.hstack(
         rx.badge(
             rx.el.span(
-                class_name="gl-live-dot", custom_attrs={"data-offline": has_connection_errors}
+                class_name="gl-live-dot",
+                custom_attrs={"data-offline": has_connection_errors, "data-delayed": delayed},
             ),
             rx.cond(has_connection_errors, "OFFLINE", rx.cond(delayed, "DELAYED", "LIVE")),
             color_scheme=rx.cond(has_connection_errors, "gray", rx.cond(delayed, "amber", "red")),

@@ -1,10 +1,12 @@
-"""The kiosk's screens: pairing, the scan area with its keypad, and the full-screen answer."""
+"""The kiosk's screens: pairing, the scan area with its keypad, the full-screen answer, and
+the screen that covers them while the server cannot be reached."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from gym_live.domain.members import MAX_CODE_LENGTH
+from gym_live.reflex_compat import has_connection_errors, has_too_many_connection_errors
 from gym_live.states.kiosk import KioskState
 
 ANSWER_COLORS = {
@@ -21,6 +23,7 @@ ANSWER_ICONS = {
     "denied": "circle-x",
     "cooldown": "hourglass",
 }
+OFFLINE = "Offline \u2014 please see the front desk"
 KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
 
 
@@ -195,4 +198,51 @@ def idle_screen() -> rx.Component:
         gap="5vw",
         min_height="100vh",
         padding="3vh 4vw",
+    )
+
+
+def connection_screen() -> rx.Component:
+    """While the socket is down: "Reconnecting" after its first failed attempt, then
+    "Offline — please see the front desk"; it clears by itself once the socket is back.
+    It covers the scan area, so nobody scans into a door that cannot answer (Reflex's own
+    connection toast is hidden on this page: assets/gym_live.css)."""
+    offline = has_too_many_connection_errors
+    return rx.cond(
+        has_connection_errors,
+        rx.center(
+            rx.vstack(
+                rx.cond(
+                    offline,
+                    rx.icon("wifi-off", size=120, color="white"),
+                    rx.spinner(size="3", color="white"),
+                ),
+                rx.heading(
+                    rx.cond(offline, OFFLINE, "Reconnecting\u2026"),
+                    size="9",
+                    color="white",
+                    text_align="center",
+                    id="kiosk-offline-title",
+                ),
+                rx.text(
+                    rx.cond(
+                        offline,
+                        "This screen clears by itself when the connection is back.",
+                        "One moment, please.",
+                    ),
+                    size="6",
+                    color="white",
+                    text_align="center",
+                ),
+                align="center",
+                spacing="5",
+                padding="2em",
+            ),
+            position="fixed",
+            inset="0",
+            z_index="20",
+            background=rx.color("gray", 11),
+            role="alert",
+            id="kiosk-offline",
+            custom_attrs={"data-offline": offline},
+        ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from gym_live.components.kiosk import idle_screen, pairing_screen
+from gym_live.components.kiosk import connection_screen, idle_screen, pairing_screen
 from gym_live.states.kiosk import KioskState
 
 
@@ -17,4 +17,6 @@ def kiosk() -> rx.Component:
             rx.cond(KioskState.paired, idle_screen(), pairing_screen()),
             rx.center(rx.spinner(size="3"), height="100vh"),
         ),
+        connection_screen(),
+        class_name="gl-kiosk-page",
     )

@@ -1,0 +1,421 @@
+"""The cluster as `make cluster` runs it (devtools/cluster.py): nginx in front of two
+instances, one PostgreSQL, one Redis, all real processes on free ports, proven through
+the faults a gym will meet: Redis dying, an instance killed with `kill -9`.
+
+Door scans go through nginx as a kiosk's would, each from a tab of its own, so nginx
+spreads them over both instances. A scan counts as shown when its kiosk got the answer
+screen; none of those may be missing from the database, and none may make two visits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Browser, Page, expect
+
+from devtools.cluster import Cluster, running_cluster
+from devtools.servers import PROJECT_ROOT, ProdServer, app_environment, free_port, wait_until
+from gym_live.adapters.migrations import check_schema
+from gym_live.components.kiosk import OFFLINE
+from tests.helpers.app import ARTIFACTS, STAFF_NAME, STAFF_PASSWORD, STAFF_USER
+from tests.helpers.cli import Cli
+from tests.helpers.dashboard_page import sign_in
+from tests.helpers.databases import fresh_postgres_database
+from tests.helpers.kiosk_page import new_kiosk, wedge
+from tests.helpers.kiosk_socket import kiosk_tab
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
+DELAYED = "Live updates delayed \u2014 showing numbers every 5 s"
+DONE = ("welcome", "goodbye")
+
+
+@dataclass
+class Through:
+    """An address the test helpers open pages and sockets on (nginx, or one instance), and
+    the CLI on the cluster's database."""
+
+    url: str
+    cli: Cli
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    workdir = tmp_path_factory.mktemp("cluster")
+    if os.geteuid() == 0:  # PostgreSQL runs as its own account (devtools.servers)
+        workdir.chmod(0o755)
+    # A card may be scanned again after a second, so the doors can stream scans.
+    with running_cluster(workdir, GYM_TIMEZONE="Europe/Berlin", GYM_RESCAN_WINDOW="1") as cluster:
+        cli = Cli(cluster.database_url)
+        cli.env["GYM_STAFF_PASSWORD"] = STAFF_PASSWORD
+        cli("staff", "add", STAFF_USER, "--role", "front_desk", "--name", STAFF_NAME)
+        yield cluster
+
+
+@pytest.fixture(scope="module")
+def cli(cluster: Cluster) -> Cli:
+    return Cli(cluster.database_url)
+
+
+@pytest.fixture(scope="module")
+def active_members(cli: Cli) -> list[str]:
+    """The demo's members whom the door lets in (active, and not past their last day)."""
+    today = datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
+    return [
+        member["code"]
+        for member in cli.json("member", "list")["members"]
+        if member["status"] == "active" and (member["valid_until"] or today) >= today
+    ]
+
+
+def _device_token(cli: Cli, through: Through) -> str:
+    """A kiosk paired at Downtown: the token its tablet keeps."""
+    code = cli.json("kiosk", "add", "--location", "Downtown")["pairing_code"]
+    with kiosk_tab(through) as kiosk:
+        kiosk.send("pair", form={"pairing_code": code})
+        assert kiosk.until(lambda delta: "paired" in delta)["paired"] is True
+        return kiosk.state["device_token"]
+
+
+def _instance_of(cluster: Cluster, page_opened) -> ProdServer:
+    """The instance whose open dashboards rose by one when `page_opened()` ran."""
+    before = [_open_dashboards(i) for i in cluster.instances]
+    page_opened()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for instance, count in zip(cluster.instances, before, strict=True):
+            if _open_dashboards(instance) > count:
+                return instance
+        time.sleep(0.1)
+    raise AssertionError("no instance took the dashboard's socket")
+
+
+def _open_dashboards(instance: ProdServer) -> float:
+    return _metric(instance, "gym_live_open_dashboards")
+
+
+def _metric(instance: ProdServer, name: str) -> float:
+    """A gauge's value in the instance's own /metrics."""
+    with urllib.request.urlopen(instance.url + "/metrics", timeout=5) as answer:
+        for line in answer.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    raise AssertionError(f"/metrics has no {name}")
+
+
+def _dashboards_on_both(cluster: Cluster, browser: Browser, cli: Cli) -> dict[int, Page]:
+    """Signed-in dashboards through nginx, until each instance holds one (by instance port)."""
+    through, pages = Through(cluster.nginx.url, cli), {}
+    for _ in range(12):
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        instance = _instance_of(cluster, lambda page=page: sign_in(page, through))
+        if instance.port in pages:
+            page.close()
+        else:
+            pages[instance.port] = page
+        if len(pages) == 2:
+            return pages
+    raise AssertionError("nginx sent 12 tabs to one instance: the tabs' hash is not spreading")
+
+
+def _inside(page: Page) -> int:
+    return int(page.locator("#stat-inside-now").inner_text())
+
+
+def test_a_check_in_at_either_instance_reaches_browsers_on_both_through_nginx(
+    cluster: Cluster, browser: Browser, cli: Cli, active_members: list[str]
+) -> None:
+    pages = _dashboards_on_both(cluster, browser, cli)
+    for instance, member in zip(cluster.instances, active_members[:2], strict=True):
+        shown = {port: _inside(page) for port, page in pages.items()}
+        token = _device_token(cli, Through(instance.url, cli))
+        with kiosk_tab(Through(instance.url, cli), stored_token=token) as kiosk:
+            kiosk.send("scan", form={"code": member})
+            screen = kiosk.until(lambda delta: "screen" in delta)["screen"]
+        step = {"welcome": 1, "goodbye": -1}[screen]
+        for port, page in pages.items():
+            expect(page.locator("#stat-inside-now")).to_have_text(str(shown[port] + step))
+    for page in pages.values():
+        page.close()
+
+
+def test_a_hundred_scans_of_one_card_across_both_instances_open_one_visit(
+    cluster: Cluster, cli: Cli, active_members: list[str]
+) -> None:
+    member = next(code for code in active_members if not _open_visits(cluster, code))
+    tokens = [_device_token(cli, Through(i.url, cli)) for i in cluster.instances]
+    answers: list[str] = []
+    ready = threading.Barrier(20)
+
+    def door(instance: ProdServer, token: str) -> None:
+        with kiosk_tab(Through(instance.url, cli), stored_token=token) as kiosk:
+            ready.wait()
+            for _ in range(5):
+                kiosk.send("scan", form={"code": member})
+                answers.append(kiosk.until(lambda delta: "screen" in delta)["screen"])
+
+    doors = [
+        threading.Thread(target=door, args=(instance, token))
+        for instance, token in zip(cluster.instances, tokens, strict=True)
+        for _ in range(10)
+    ]
+    for thread in doors:
+        thread.start()
+    for thread in doors:
+        thread.join(120)
+    assert len(answers) == 100
+    assert len(_open_visits(cluster, member)) == 1
+    assert answers.count("welcome") == 1, sorted(set(answers))
+
+
+@dataclass
+class Doors:
+    """Kiosks scanning through nginx, every `gap` seconds, each scan from a fresh tab, so
+    nginx spreads them over the instances and a dead instance's share moves over."""
+
+    through: Through
+    token: str
+    members: list[str]
+    gap: float = 0.15
+    shown: dict[str, list[str]] = field(default_factory=dict)  # member -> screens shown
+    unanswered: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def __enter__(self) -> Doors:
+        self._thread = threading.Thread(target=self._scan_until_stopped)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        assert self._thread is not None
+        self._thread.join(60)
+
+    def scans_shown(self) -> int:
+        return sum(len(screens) for screens in self.shown.values())
+
+    def _scan_until_stopped(self) -> None:
+        turn = 0
+        while not self._stop.is_set():
+            member = self.members[turn % len(self.members)]
+            turn += 1
+            try:
+                with kiosk_tab(self.through, stored_token=self.token) as kiosk:
+                    kiosk.send("scan", form={"code": member})
+                    screen = kiosk.until(lambda delta: "screen" in delta, timeout=5)["screen"]
+            except Exception:  # the instance died under it: not shown, so not counted
+                self.unanswered += 1
+            else:
+                self.shown.setdefault(member, []).append(screen)
+            time.sleep(self.gap)
+
+
+def _visits(cluster: Cluster, codes: list[str]) -> dict[str, list[tuple]]:
+    engine = sa.create_engine(cluster.database_url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT m.member_code, v.checked_in_at, v.checked_out_at FROM visit v "
+                "JOIN member m ON m.id = v.member_id WHERE m.member_code = ANY(:codes) "
+                "ORDER BY v.checked_in_at"
+            ),
+            {"codes": codes},
+        ).all()
+    visits: dict[str, list[tuple]] = {code: [] for code in codes}
+    for code, checked_in, checked_out in rows:
+        visits[code].append((checked_in, checked_out))
+    return visits
+
+
+def _open_visits(cluster: Cluster, code: str) -> list[tuple]:
+    return [visit for visit in _visits(cluster, [code])[code] if visit[1] is None]
+
+
+def _assert_nothing_lost_or_doubled(cluster: Cluster, doors: Doors, since: dict) -> None:
+    """Every check-in and check-out a kiosk showed is in the database (beyond what was
+    there before the stream), and no member was ever inside twice at once."""
+    after = _visits(cluster, doors.members)
+    for code, screens in doors.shown.items():
+        new_ins = len(after[code]) - len(since[code])
+        new_outs = sum(1 for v in after[code] if v[1] is not None) - sum(
+            1 for v in since[code] if v[1] is not None
+        )
+        assert new_ins >= screens.count("welcome"), (code, screens, after[code])
+        assert new_outs >= screens.count("goodbye"), (code, screens, after[code])
+        open_now = [v for v in after[code] if v[1] is None]
+        assert len(open_now) <= 1, (code, after[code])
+        for (_, out), (nxt, _) in zip(after[code], after[code][1:], strict=False):
+            assert out is not None and out <= nxt, f"{code} was inside twice: {after[code]}"
+
+
+def _converged(page: Page, cli: Cli) -> None:
+    """The dashboard shows what the database says, within 5 s."""
+    stats = cli.json("stats")
+    expect(page.locator("#stat-inside-now")).to_have_text(str(stats["inside_now"]), timeout=5000)
+    expect(page.locator("#stat-checkins-today")).to_have_text(
+        str(stats["checkins_today"]), timeout=5000
+    )
+
+
+def test_a_hung_redis_does_not_slow_the_door(
+    cluster: Cluster, cli: Cli, active_members: list[str]
+) -> None:
+    """Redis stopped with SIGSTOP (connections open, nothing answers): the door answers as
+    ever. The answer times are written to test-artifacts/ (figures, not a timed assertion)."""
+    instance = cluster.instances[0]
+    token = _device_token(cli, Through(instance.url, cli))
+    times: dict[str, list[float]] = {"redis_up": [], "redis_hung": []}
+    cluster.redis.hang()
+    try:
+        phases = {"redis_hung": active_members[18:21], "redis_up": active_members[21:24]}
+        for phase, members in phases.items():
+            if phase == "redis_up":
+                cluster.redis.wake()
+            with kiosk_tab(Through(instance.url, cli), stored_token=token) as kiosk:
+                for member in members:
+                    began = time.perf_counter()
+                    kiosk.send("scan", form={"code": member})
+                    screen = kiosk.until(lambda delta: "screen" in delta)["screen"]
+                    times[phase].append(round((time.perf_counter() - began) * 1000, 1))
+                    assert screen in DONE, (phase, member, screen)
+    finally:
+        cluster.redis.wake()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "cluster-door-answer-ms.json").write_text(json.dumps(times, indent=1))
+    print(f"door answers with Redis hung / up, ms: {times}")
+
+
+def test_redis_killed_during_scans_loses_nothing_and_everything_converges(
+    cluster: Cluster, browser: Browser, cli: Cli, active_members: list[str]
+) -> None:
+    pages = _dashboards_on_both(cluster, browser, cli)
+    token = _device_token(cli, Through(cluster.nginx.url, cli))
+    members = active_members[2:10]
+    since = _visits(cluster, members)
+    with Doors(Through(cluster.nginx.url, cli), token, members) as doors:
+        time.sleep(2)
+        cluster.redis.stop()
+        for page in pages.values():  # both say so in words, while scans go on
+            expect(page.locator("#relay-notice")).to_have_text(DELAYED, timeout=10_000)
+        shown_while_down = doors.scans_shown()
+        time.sleep(4)
+        assert doors.scans_shown() > shown_while_down, "the doors stopped with Redis"
+        ARTIFACTS.mkdir(exist_ok=True)
+        next(iter(pages.values())).screenshot(path=ARTIFACTS / "cluster-redis-down.png")
+        cluster.redis.start()
+        for page in pages.values():
+            expect(page.locator("#relay-notice")).to_have_count(0, timeout=10_000)
+        time.sleep(2)
+    for page in pages.values():
+        _converged(page, cli)
+        page.close()
+    assert doors.scans_shown() >= 20 and doors.unanswered == 0
+    _assert_nothing_lost_or_doubled(cluster, doors, since)
+
+
+def test_an_instance_killed_mid_stream_loses_no_scan_and_its_tabs_recover(
+    cluster: Cluster, browser: Browser, cli: Cli, active_members: list[str]
+) -> None:
+    pages = _dashboards_on_both(cluster, browser, cli)
+    through = Through(cluster.nginx.url, cli)
+    kiosk_page = new_kiosk(browser, through)
+    victim = _instance_of_kiosk(cluster, kiosk_page)
+    members = active_members[10:18]
+    since = _visits(cluster, members)
+    with Doors(through, _device_token(cli, through), members) as doors:
+        time.sleep(2)
+        os.kill(victim.pid, signal.SIGKILL)
+        time.sleep(8)
+    for page in pages.values():  # the victim's tab too, now through the other instance
+        _converged(page, cli)
+    # The kiosk that was on it scans again, after at most a "Reconnecting" screen.
+    expect(kiosk_page.locator("#kiosk-offline")).to_have_count(0, timeout=15_000)
+    member = next(code for code in active_members[24:] if not _open_visits(cluster, code))
+    wedge(kiosk_page, member)
+    expect(kiosk_page.locator("#kiosk-answer")).to_have_attribute("data-screen", "welcome")
+    assert len(_open_visits(cluster, member)) == 1
+    assert doors.scans_shown() >= 20
+    _assert_nothing_lost_or_doubled(cluster, doors, since)
+    for page in [*pages.values(), kiosk_page]:
+        page.close()
+
+
+def _instance_of_kiosk(cluster: Cluster, page: Page) -> ProdServer:
+    """The instance whose /metrics counts the kiosk page's socket."""
+    for instance in cluster.instances:
+        if _metric(instance, "gym_live_open_kiosks") == 1:
+            return instance
+    raise AssertionError(f"no instance holds the kiosk page's socket ({page.url})")
+
+
+def test_the_kiosk_says_offline_in_its_own_words_and_clears_by_itself(
+    cluster: Cluster, browser: Browser, cli: Cli
+) -> None:
+    """Both instances gone, then one back: the kiosk's own screen, never Reflex's toast."""
+    page = new_kiosk(browser, Through(cluster.nginx.url, cli))
+    for instance in cluster.instances:
+        instance.stop()
+    expect(page.locator("#kiosk-offline-title")).to_have_text(OFFLINE, timeout=30_000)
+    assert page.locator("[data-sonner-toast]:visible").count() == 0
+    page.screenshot(path=ARTIFACTS / "cluster-kiosk-offline.png")
+    cluster.instances[0].start()
+    expect(page.locator("#kiosk-offline")).to_have_count(0, timeout=30_000)
+    expect(page.locator("#kiosk-code")).to_be_visible()
+    page.close()
+
+
+def test_two_instances_started_at_once_on_an_empty_database_migrate_once_and_serve(
+    postgres_base_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """As two containers of the Dockerfile start: `migrate && serve`, both at once."""
+    database_url = fresh_postgres_database(postgres_base_url)
+    workdir = tmp_path_factory.mktemp("together")
+    env = app_environment(database_url, GYM_PHOTO_DIR=str(workdir / "photos"))
+    ports = free_port(), free_port()
+    command = "{python} -m gym_live migrate && exec {python} -m gym_live.serve --port {port}"
+    starts = [
+        subprocess.Popen(
+            ["sh", "-c", command.format(python=sys.executable, port=port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=(workdir / f"{port}.log").open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            wait_until(lambda port=port: _ready(port), timeout=120, what=f"instance on {port}")
+    finally:
+        for started in starts:
+            os.killpg(started.pid, signal.SIGTERM)
+            started.wait(30)
+    for port in ports:
+        log = (workdir / f"{port}.log").read_text()
+        assert "Database is at the newest schema." in log and "Traceback" not in log, log
+    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+    check_schema(database_url)
+
+
+def _ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
