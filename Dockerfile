@@ -20,7 +20,8 @@ COPY . .
 # Build the pages once: every container from this image serves them without rebuilding.
 RUN python -m gym_live.serve --build-only
 
-RUN useradd --create-home gym && chown -R gym /app
+# photos/: the mount point of the shared photo volume, owned by the app's own account.
+RUN useradd --create-home gym && mkdir -p /app/photos && chown -R gym /app
 USER gym
 EXPOSE 3000
 CMD ["sh", "-c", "python -m gym_live migrate && exec python -m gym_live.serve --host 0.0.0.0 --port 3000"]

@@ -316,7 +316,7 @@ def serving(
     database_url: str, logs: Path, history: int, settings: dict[str, str], count: int = 1
 ) -> Iterator[tuple[BenchApp, ...]]:
     """The seeded chain on this database, served by `count` instances started one by one
-    (each builds the pages for its own port in the same folder before it serves)."""
+    (the first builds the pages unless a build of this code exists; all serve that build)."""
     seed(database_url, history)
     env = {**BENCH_SETTINGS, **settings}
     token = staff_session(database_url)

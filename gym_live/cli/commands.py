@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from gym_live import schemas
+from gym_live.adapters.backup import back_up
 from gym_live.adapters.migrations import upgrade_to_head
 from gym_live.domain.checkin import CheckinResult, Source
 from gym_live.domain.errors import Conflict, InvalidInput
@@ -23,6 +24,12 @@ Output = dict[str, object]
 def migrate(args: argparse.Namespace, deps: Deps) -> Output:
     upgrade_to_head(deps.settings.database_url)
     return {"text": "Database is at the newest schema."}
+
+
+def backup(args: argparse.Namespace, deps: Deps) -> Output:
+    size = back_up(deps.settings.database_url, args.out)
+    text = f"Backed up to {args.out} ({size:,} bytes)."
+    return {"file": str(args.out), "bytes": size, "text": text}
 
 
 def seed(args: argparse.Namespace, deps: Deps) -> Output:

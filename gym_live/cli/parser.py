@@ -40,6 +40,8 @@ def build_parser(description: str | None) -> argparse.ArgumentParser:
         return sub
 
     command("migrate", commands.migrate, "apply database migrations", json_flag=False)
+    backup = command("backup", commands.backup, "copy the SQLite database, even while the app runs")
+    backup.add_argument("--out", type=Path, required=True, help="the backup file to write")
     seed = command(
         "seed-demo", commands.seed, "load deterministic demo data into an empty database"
     )

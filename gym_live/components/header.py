@@ -26,6 +26,7 @@ def live_chip() -> rx.Component:
             ),
             rx.cond(has_connection_errors, "OFFLINE", rx.cond(delayed, "DELAYED", "LIVE")),
             color_scheme=rx.cond(has_connection_errors, "gray", rx.cond(delayed, "amber", "red")),
+            high_contrast=delayed,  # amber's own text on its soft fill is too faint (4.25:1)
             variant="soft",
             radius="full",
             size="2",

@@ -24,6 +24,8 @@ ANSWER_ICONS = {
     "cooldown": "hourglass",
 }
 OFFLINE = "Offline \u2014 please see the front desk"
+# The same dark grey in light and dark mode, so white text reads on it in both.
+OFFLINE_BACKGROUND = "#2f3431"
 KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
 
 
@@ -70,10 +72,14 @@ def pairing_screen() -> rx.Component:
     )
 
 
+KEY_NAMES = {"clear": "Clear", "back": "Delete the last digit"}
+
+
 def _key(key: str) -> rx.Component:
     label = {"clear": "C", "back": rx.icon("delete", size=32)}.get(key, key)
     return rx.button(
         label,
+        aria_label=KEY_NAMES.get(key, key),
         size="4",
         variant="soft",
         height="72px",
@@ -240,7 +246,7 @@ def connection_screen() -> rx.Component:
             position="fixed",
             inset="0",
             z_index="20",
-            background=rx.color("gray", 11),
+            background=OFFLINE_BACKGROUND,
             role="alert",
             id="kiosk-offline",
             custom_attrs={"data-offline": offline},

@@ -129,8 +129,9 @@ def _todays_visits(
         if n < 8:  # spread over the day so far, each 40 to 110 minutes long
             arrived = day_start + elapsed * (n + 1) / 12
             left = arrived + min(timedelta(minutes=40 + 10 * n), (now - arrived) * 0.8)
-        else:  # arrived within the last hour and a half
-            arrived = max(day_start, now - timedelta(minutes=15 * (n - 7)))
+        else:  # arrived within the last hour and a half, after the eight above
+            # (just after midnight the day so far is short: they share its last 30 %)
+            arrived = now - min(timedelta(minutes=15 * (n - 7)), elapsed * (n - 7) / 20)
             left = None
         member.last_visit_at = arrived
         visits.append(

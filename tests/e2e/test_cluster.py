@@ -31,6 +31,7 @@ from devtools.servers import PROJECT_ROOT, ProdServer, app_environment, free_por
 from gym_live.adapters.migrations import check_schema
 from gym_live.components.kiosk import OFFLINE
 from tests.helpers.app import ARTIFACTS, STAFF_NAME, STAFF_PASSWORD, STAFF_USER
+from tests.helpers.axe import blocking_violations
 from tests.helpers.cli import Cli
 from tests.helpers.dashboard_page import sign_in
 from tests.helpers.databases import fresh_postgres_database
@@ -314,7 +315,9 @@ def test_redis_killed_during_scans_loses_nothing_and_everything_converges(
         time.sleep(4)
         assert doors.scans_shown() > shown_while_down, "the doors stopped with Redis"
         ARTIFACTS.mkdir(exist_ok=True)
-        next(iter(pages.values())).screenshot(path=ARTIFACTS / "cluster-redis-down.png")
+        delayed = next(iter(pages.values()))
+        delayed.screenshot(path=ARTIFACTS / "cluster-redis-down.png")
+        assert blocking_violations(delayed) == []
         cluster.redis.start()
         for page in pages.values():
             expect(page.locator("#relay-notice")).to_have_count(0, timeout=10_000)
@@ -366,10 +369,16 @@ def test_the_kiosk_says_offline_in_its_own_words_and_clears_by_itself(
 ) -> None:
     """Both instances gone, then one back: the kiosk's own screen, never Reflex's toast."""
     page = new_kiosk(browser, Through(cluster.nginx.url, cli))
+    for scheme in ("dark", "light"):  # the paired scan screen, keypad and all, first
+        page.emulate_media(color_scheme=scheme)
+        assert blocking_violations(page) == [], scheme
     for instance in cluster.instances:
         instance.stop()
     expect(page.locator("#kiosk-offline-title")).to_have_text(OFFLINE, timeout=30_000)
     assert page.locator("[data-sonner-toast]:visible").count() == 0
+    for scheme in ("dark", "light"):
+        page.emulate_media(color_scheme=scheme)
+        assert blocking_violations(page) == [], scheme
     page.screenshot(path=ARTIFACTS / "cluster-kiosk-offline.png")
     cluster.instances[0].start()
     expect(page.locator("#kiosk-offline")).to_have_count(0, timeout=30_000)

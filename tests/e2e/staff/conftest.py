@@ -1,6 +1,6 @@
 """The staff pages' tests share one app (one server start for them all): the demo data, the
 front desk account and an admin. Package-scoped, so it stops before the other modules start
-their own servers (each exports the pages for its own port into the same build folder)."""
+servers of their own (on the same build of the pages)."""
 
 from __future__ import annotations
 
