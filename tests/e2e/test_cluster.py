@@ -148,6 +148,23 @@ def test_a_check_in_at_either_instance_reaches_browsers_on_both_through_nginx(
         step = {"welcome": 1, "goodbye": -1}[screen]
         for port, page in pages.items():
             expect(page.locator("#stat-inside-now")).to_have_text(str(shown[port] + step))
+    # A normal reconnect (nginx restarted: every socket drops) lands each tab on the
+    # instance that holds its state, and the tabs go on updating.
+    held = [_open_dashboards(instance) for instance in cluster.instances]
+    cluster.nginx.stop()
+    cluster.nginx.start()
+    wait_until(
+        lambda: [_open_dashboards(i) for i in cluster.instances] == held,
+        timeout=30,
+        what="every tab back on its own instance",
+    )
+    shown = {port: _inside(page) for port, page in pages.items()}
+    with kiosk_tab(Through(cluster.instances[0].url, cli), stored_token=token) as kiosk:
+        kiosk.send("scan", form={"code": active_members[0]})
+        screen = kiosk.until(lambda delta: "screen" in delta)["screen"]
+    step = {"welcome": 1, "goodbye": -1}[screen]
+    for port, page in pages.items():
+        expect(page.locator("#stat-inside-now")).to_have_text(str(shown[port] + step))
     for page in pages.values():
         page.close()
 
@@ -192,6 +209,7 @@ class Doors:
     gap: float = 0.15
     shown: dict[str, list[str]] = field(default_factory=dict)  # member -> screens shown
     unanswered: int = 0
+    failures: list[str] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -217,8 +235,9 @@ class Doors:
                 with kiosk_tab(self.through, stored_token=self.token) as kiosk:
                     kiosk.send("scan", form={"code": member})
                     screen = kiosk.until(lambda delta: "screen" in delta, timeout=5)["screen"]
-            except Exception:  # the instance died under it: not shown, so not counted
+            except Exception as exc:  # the instance died under it: not shown, so not counted
                 self.unanswered += 1
+                self.failures.append(f"{time.monotonic():.1f} {type(exc).__name__}: {exc}"[:200])
             else:
                 self.shown.setdefault(member, []).append(screen)
             time.sleep(self.gap)
@@ -260,6 +279,19 @@ def _assert_nothing_lost_or_doubled(cluster: Cluster, doors: Doors, since: dict)
         assert len(open_now) <= 1, (code, after[code])
         for (_, out), (nxt, _) in zip(after[code], after[code][1:], strict=False):
             assert out is not None and out <= nxt, f"{code} was inside twice: {after[code]}"
+
+
+def _record(fault: str, doors: Doors) -> None:
+    """What a stream through a fault came to, for the closing notes (test-artifacts/)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    figures = ARTIFACTS / "cluster-faults.json"
+    seen = json.loads(figures.read_text()) if figures.exists() else {}
+    seen[fault] = {
+        "scans_shown": doors.scans_shown(),
+        "unanswered": doors.unanswered,
+        "failures": doors.failures,
+    }
+    figures.write_text(json.dumps(seen, indent=1))
 
 
 def _converged(page: Page, cli: Cli) -> None:
@@ -327,6 +359,30 @@ def test_redis_killed_during_scans_loses_nothing_and_everything_converges(
         page.close()
     assert doors.scans_shown() >= 20 and doors.unanswered == 0
     _assert_nothing_lost_or_doubled(cluster, doors, since)
+    _record("redis_killed", doors)
+
+
+def test_a_deploy_restarts_an_instance_mid_stream_and_nothing_is_lost(
+    cluster: Cluster, browser: Browser, cli: Cli, active_members: list[str]
+) -> None:
+    """SIGTERM (what a deploy sends): the instance closes its sockets, whose tabs move to
+    the other; it comes back, and the stream never stopped."""
+    pages = _dashboards_on_both(cluster, browser, cli)
+    through = Through(cluster.nginx.url, cli)
+    members = active_members[2:10]
+    since = _visits(cluster, members)
+    with Doors(through, _device_token(cli, through), members) as doors:
+        time.sleep(2)
+        cluster.instances[1].stop()
+        time.sleep(3)
+        cluster.instances[1].start()
+        time.sleep(2)
+    for page in pages.values():
+        _converged(page, cli)
+        page.close()
+    assert doors.scans_shown() >= 20
+    _assert_nothing_lost_or_doubled(cluster, doors, since)
+    _record("deploy", doors)
 
 
 def test_an_instance_killed_mid_stream_loses_no_scan_and_its_tabs_recover(
@@ -352,6 +408,7 @@ def test_an_instance_killed_mid_stream_loses_no_scan_and_its_tabs_recover(
     assert len(_open_visits(cluster, member)) == 1
     assert doors.scans_shown() >= 20
     _assert_nothing_lost_or_doubled(cluster, doors, since)
+    _record("instance_killed", doors)
     for page in [*pages.values(), kiosk_page]:
         page.close()
 
