@@ -370,7 +370,8 @@ def add_today(database_url: str, count: int, *, still_inside: int, first_member:
     engine = build_engine(database_url, pooled=False)
     now = datetime.now(UTC)
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    usable = max((now - midnight) - timedelta(minutes=2), timedelta(minutes=1))
+    # Check-ins spread over the day so far, ending before now even just after midnight.
+    usable = max((now - midnight) - timedelta(minutes=2), (now - midnight) / 2)
     rows = []
     for n in range(count):
         began = midnight + usable * (n / max(count, 1))
