@@ -27,8 +27,11 @@ def file_button(
             rx.button(
                 rx.icon(icon, size=14),
                 label,
-                on_click=rx.call_script(
-                    f"document.querySelector('#{upload_id} input[type=file]').click()"
+                # Opened in the click's own handler, not through Reflex's event queue: the
+                # browser opens a file chooser only while the click's user activation
+                # lasts, and a queue busy with an earlier event could outlast it.
+                on_click=rx.vars.FunctionStringVar.create(
+                    f"(() => document.querySelector('#{upload_id} input[type=file]').click())"
                 ),
                 type="button",
                 size="1",
