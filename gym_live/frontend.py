@@ -49,9 +49,12 @@ def _source_files() -> Iterator[Path]:
         )
 
 
-def is_current() -> bool:
-    """Whether the built pages exist and were made from this code."""
-    return PAGES_DIR.is_dir() and STAMP.is_file() and STAMP.read_text() == source_digest()
+def is_current(digest: str | None = None) -> bool:
+    """Whether the built pages exist and were made from this code (its `digest`, when the
+    caller has it already)."""
+    if not (PAGES_DIR.is_dir() and STAMP.is_file()):
+        return False
+    return STAMP.read_text() == (digest or source_digest())
 
 
 def ensure_built() -> bool:
@@ -63,9 +66,9 @@ def ensure_built() -> bool:
     WEB_DIR.mkdir(exist_ok=True)
     with open(WEB_DIR / "gym_live-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if is_current():
-            return False
         digest = source_digest()
+        if is_current(digest):
+            return False
         STAMP.unlink(missing_ok=True)
         print(BUILDING, flush=True)
         _export()

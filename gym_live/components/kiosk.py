@@ -137,29 +137,15 @@ def answer_overlay() -> rx.Component:
     """The answer fills the screen; the scan area stays underneath, focused for the next card."""
     return rx.cond(
         KioskState.screen != "idle",
-        rx.center(
-            rx.vstack(
-                rx.match(
-                    KioskState.screen,
-                    *[(k, rx.icon(i, size=120, color="white")) for k, i in ANSWER_ICONS.items()],
-                    rx.fragment(),
-                ),
-                rx.heading(
-                    KioskState.title, size="9", color="white", text_align="center", id="kiosk-title"
-                ),
-                rx.text(
-                    KioskState.detail,
-                    size="7",
-                    color="white",
-                    text_align="center",
-                    id="kiosk-detail",
-                ),
-                align="center",
-                spacing="5",
-                padding="2em",
+        _full_screen(
+            rx.match(
+                KioskState.screen,
+                *[(k, rx.icon(i, size=120, color="white")) for k, i in ANSWER_ICONS.items()],
+                rx.fragment(),
             ),
-            position="fixed",
-            inset="0",
+            KioskState.title,
+            KioskState.detail,
+            ids=("kiosk-title", "kiosk-detail"),
             z_index="10",
             background=rx.match(
                 KioskState.screen,
@@ -170,6 +156,33 @@ def answer_overlay() -> rx.Component:
             on_click=KioskState.dismiss,
             custom_attrs={"data-screen": KioskState.screen, "data-shown": KioskState.shown},
         ),
+    )
+
+
+def _full_screen(
+    icon: rx.Component,
+    title: str | rx.Var,
+    detail: str | rx.Var,
+    *,
+    ids: tuple[str, str],
+    detail_size: str = "7",
+    **layer: object,
+) -> rx.Component:
+    """A message in white over the whole screen; `layer` is the covering element's own
+    (background, z-index, id, events)."""
+    title_id, detail_id = ids
+    return rx.center(
+        rx.vstack(
+            icon,
+            rx.heading(title, size="9", color="white", text_align="center", id=title_id),
+            rx.text(detail, size=detail_size, color="white", text_align="center", id=detail_id),
+            align="center",
+            spacing="5",
+            padding="2em",
+        ),
+        position="fixed",
+        inset="0",
+        **layer,
     )
 
 
@@ -215,36 +228,20 @@ def connection_screen() -> rx.Component:
     offline = has_too_many_connection_errors
     return rx.cond(
         has_connection_errors,
-        rx.center(
-            rx.vstack(
-                rx.cond(
-                    offline,
-                    rx.icon("wifi-off", size=120, color="white"),
-                    rx.spinner(size="3", color="white"),
-                ),
-                rx.heading(
-                    rx.cond(offline, OFFLINE, "Reconnecting\u2026"),
-                    size="9",
-                    color="white",
-                    text_align="center",
-                    id="kiosk-offline-title",
-                ),
-                rx.text(
-                    rx.cond(
-                        offline,
-                        "This screen clears by itself when the connection is back.",
-                        "One moment, please.",
-                    ),
-                    size="6",
-                    color="white",
-                    text_align="center",
-                ),
-                align="center",
-                spacing="5",
-                padding="2em",
+        _full_screen(
+            rx.cond(
+                offline,
+                rx.icon("wifi-off", size=120, color="white"),
+                rx.spinner(size="3", color="white"),
             ),
-            position="fixed",
-            inset="0",
+            rx.cond(offline, OFFLINE, "Reconnecting\u2026"),
+            rx.cond(
+                offline,
+                "This screen clears by itself when the connection is back.",
+                "One moment, please.",
+            ),
+            ids=("kiosk-offline-title", "kiosk-offline-detail"),
+            detail_size="6",
             z_index="20",
             background=OFFLINE_BACKGROUND,
             role="alert",

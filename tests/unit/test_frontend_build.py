@@ -29,12 +29,12 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def exports(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Each stand-in export's start time; it takes a while, as the real one does."""
-    started: list[float] = []
+def exports(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """One entry per stand-in export run; it takes a while, as the real one does."""
+    started: list[str] = []
 
     def export() -> None:
-        started.append(time.monotonic())
+        started.append("export")
         time.sleep(0.3)
         frontend.PAGES_DIR.mkdir(parents=True, exist_ok=True)
         (frontend.PAGES_DIR / "index.html").write_text("<html></html>")
@@ -53,7 +53,7 @@ def test_the_digest_follows_the_code_and_assets_but_not_caches(checkout: Path) -
     assert frontend.source_digest() != first
 
 
-def test_a_current_build_is_served_as_it_is(checkout: Path, exports: list[float]) -> None:
+def test_a_current_build_is_served_as_it_is(checkout: Path, exports: list[str]) -> None:
     assert not frontend.is_current()
     assert frontend.ensure_built() is True
     assert frontend.is_current()
@@ -65,7 +65,7 @@ def test_a_current_build_is_served_as_it_is(checkout: Path, exports: list[float]
     assert len(exports) == 2
 
 
-def test_instances_that_start_together_build_once(checkout: Path, exports: list[float]) -> None:
+def test_instances_that_start_together_build_once(checkout: Path, exports: list[str]) -> None:
     built: list[bool] = []
     starts = [threading.Thread(target=lambda: built.append(frontend.ensure_built())) for _ in "ab"]
     for start in starts:
