@@ -20,6 +20,7 @@ from reflex.state import (
     OnLoadInternalState,
     StateUpdate,
     UpdateVarsInternalState,
+    _override_base_method,
 )
 from reflex_base.constants import SocketEvent
 from reflex_base.constants.state import FIELD_MARKER
@@ -38,6 +39,7 @@ __all__ = [
     "has_too_many_connection_errors",
     "only_these_origins",
     "open_tab_tokens",
+    "overrides_reflex",
     "page_events",
     "reflex_own_handlers",
     "refusal",
@@ -56,14 +58,22 @@ SERVER_ENV = {
 }
 
 
+# Marks a state method that replaces one of Reflex's own (not an event handler).
+overrides_reflex = _override_base_method
+
+
+def wire_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A state's vars as Reflex names them in a delta (`var_rx_state_`)."""
+    return {name + FIELD_MARKER: value for name, value in values.items()}
+
+
 def state_delta(state_name: str, values: Mapping[str, Any]) -> list[Any]:
     """The socket.io `event` payload a page applies as a delta of one state's vars.
 
     Reflex's own wire format (`{"delta": {state: {var_rx_state_: value}}}`), so the browser
     code applies it unchanged.
     """
-    fields = {name + FIELD_MARKER: value for name, value in values.items()}
-    return [str(SocketEvent.EVENT), StateUpdate(delta={state_name: fields})]
+    return [str(SocketEvent.EVENT), StateUpdate(delta={state_name: wire_fields(values)})]
 
 
 def page_events(*specs: Any) -> list[Any]:

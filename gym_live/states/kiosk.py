@@ -20,16 +20,18 @@ from gym_live.domain.errors import (
 from gym_live.domain.kiosks import read_kiosk_input
 from gym_live.domain.members import MAX_CODE_LENGTH
 from gym_live.live.hub import get_hub
+from gym_live.live.rooms import for_kiosks
 from gym_live.pages import routes
-from gym_live.presentation import stay_text, welcome_detail
+from gym_live.presentation import DashboardValues, stay_text, welcome_detail
 from gym_live.services import kiosks
 from gym_live.services.deps import app_deps
+from gym_live.states.room_copy import RoomCopy
 
 RESULT_SECONDS = 4
 PIN_SECONDS = 20
 
 
-class KioskState(rx.State):
+class KioskState(RoomCopy, rx.State):
     device_token: str = rx.LocalStorage("", name="gym_live_kiosk_token", sync=True)
     paired: bool = False
     checked: bool = False
@@ -44,6 +46,7 @@ class KioskState(rx.State):
     asking_pin: bool = False
     _pending_code: str = ""
     _admitted_shown: int = 0  # the last visit the desk admitted anyway, shown here
+    _location_id: int = 0  # where it is paired (it hears that location's head count)
 
     @rx.event
     async def open_kiosk(self):  # noqa: ANN201  (pairing, when the address carries a code)
@@ -56,6 +59,7 @@ class KioskState(rx.State):
             code = self.router.page.params.get(routes.KIOSK_PAIR_PARAM, "")
             return KioskState.pair({"pairing_code": str(code)}) if code else None
         self.paired, self.checked, self.location_name = True, True, kiosk.location_name
+        self._location_id = kiosk.location_id
         await get_hub().join_kiosk(self.router.session.session_id, kiosk.location_id, kiosk.id)
         return None
 
@@ -119,6 +123,10 @@ class KioskState(rx.State):
         self._admitted_shown = admitted.visit_id
         self._show("welcome", f"Welcome, {admitted.first_name}!", wording.ADMITTED_AT_DESK)
         return self._answered()
+
+    def _room_values(self) -> DashboardValues | None:
+        view = get_hub().views.get(self._location_id) if self.paired else None
+        return for_kiosks(view) if view else None
 
     def _answered(self) -> list[rx.event.EventSpec]:
         """The answer's sound, and its way back to idle after a few seconds."""

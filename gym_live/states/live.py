@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from gym_live.live.hub import get_hub
+from gym_live.presentation import DashboardValues
+from gym_live.states.room_copy import RoomCopy
 
 # LiveState's own vars; every other one is a value of the hub's view, set by name.
 PAGE_VARS = ("location_id", "opened_at", "ready")
 
 
-class LiveState(rx.State):
+class LiveState(RoomCopy, rx.State):
     """The hub's view of one location (`presentation.dashboard_values`), and the page's own vars."""
 
     location_id: int = 0
@@ -52,6 +54,9 @@ class LiveState(rx.State):
         self.opened_at = hub.deps.clock().isoformat()
         self.ready = True
         return LiveState.join_room
+
+    def _room_values(self) -> DashboardValues | None:
+        return get_hub().views.get(self.location_id) if self.ready else None
 
     @rx.event
     def switch_location(self, name: str):  # noqa: ANN201  (a navigation)

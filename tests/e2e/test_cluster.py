@@ -9,6 +9,7 @@ screen; none of those may be missing from the database, and none may make two vi
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -30,7 +31,7 @@ from devtools.cluster import Cluster, running_cluster
 from devtools.servers import PROJECT_ROOT, ProdServer, app_environment, free_port, wait_until
 from gym_live.adapters.migrations import check_schema
 from gym_live.components.kiosk import OFFLINE
-from tests.helpers.app import ARTIFACTS, STAFF_NAME, STAFF_PASSWORD, STAFF_USER
+from tests.helpers.app import ARTIFACTS, STAFF_NAME, STAFF_PASSWORD, STAFF_USER, Through
 from tests.helpers.axe import blocking_violations
 from tests.helpers.cli import Cli
 from tests.helpers.dashboard_page import sign_in
@@ -41,15 +42,6 @@ from tests.helpers.kiosk_socket import kiosk_tab
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
 DELAYED = "Live updates delayed \u2014 showing numbers every 5 s"
 DONE = ("welcome", "goodbye")
-
-
-@dataclass
-class Through:
-    """An address the test helpers open pages and sockets on (nginx, or one instance), and
-    the CLI on the cluster's database."""
-
-    url: str
-    cli: Cli
 
 
 @pytest.fixture(scope="module")
@@ -152,12 +144,19 @@ def test_a_check_in_at_either_instance_reaches_browsers_on_both_through_nginx(
     # instance that holds its state, and the tabs go on updating.
     held = [_open_dashboards(instance) for instance in cluster.instances]
     cluster.nginx.stop()
+    wait_until(
+        lambda: not any(_open_dashboards(i) for i in cluster.instances),
+        timeout=30,
+        what="every tab cut off",
+    )
     cluster.nginx.start()
     wait_until(
         lambda: [_open_dashboards(i) for i in cluster.instances] == held,
         timeout=30,
         what="every tab back on its own instance",
     )
+    for page in pages.values():  # back to the numbers of now, not those they opened with
+        _converged(page, cli)
     shown = {port: _inside(page) for port, page in pages.items()}
     with kiosk_tab(Through(cluster.instances[0].url, cli), stored_token=token) as kiosk:
         kiosk.send("scan", form={"code": active_members[0]})
@@ -173,6 +172,7 @@ def test_a_hundred_scans_of_one_card_across_both_instances_open_one_visit(
     cluster: Cluster, cli: Cli, active_members: list[str]
 ) -> None:
     member = next(code for code in active_members if not _open_visits(cluster, code))
+    earlier = len(_visits(cluster, [member])[member])
     tokens = [_device_token(cli, Through(i.url, cli)) for i in cluster.instances]
     answers: list[str] = []
     ready = threading.Barrier(20)
@@ -194,8 +194,14 @@ def test_a_hundred_scans_of_one_card_across_both_instances_open_one_visit(
     for thread in doors:
         thread.join(120)
     assert len(answers) == 100
-    assert len(_open_visits(cluster, member)) == 1
-    assert answers.count("welcome") == 1, sorted(set(answers))
+    # Each answer is what the database did: a card scanned again within the re-scan window
+    # (1 s) is "already"; after it, the visit closes (and may open again). However long the
+    # hundred took, no two visits overlap and each welcome and goodbye is one row's doing.
+    visits = _visits(cluster, [member])[member][earlier:]
+    assert answers.count("welcome") == len(visits) >= 1, (sorted(answers), visits)
+    assert answers.count("goodbye") == sum(1 for _, out in visits if out is not None)
+    assert answers.count("already") == 100 - answers.count("welcome") - answers.count("goodbye")
+    _never_inside_twice(member, visits)
 
 
 @dataclass
@@ -275,10 +281,13 @@ def _assert_nothing_lost_or_doubled(cluster: Cluster, doors: Doors, since: dict)
         )
         assert new_ins >= screens.count("welcome"), (code, screens, after[code])
         assert new_outs >= screens.count("goodbye"), (code, screens, after[code])
-        open_now = [v for v in after[code] if v[1] is None]
-        assert len(open_now) <= 1, (code, after[code])
-        for (_, out), (nxt, _) in zip(after[code], after[code][1:], strict=False):
-            assert out is not None and out <= nxt, f"{code} was inside twice: {after[code]}"
+        _never_inside_twice(code, after[code])
+
+
+def _never_inside_twice(code: str, visits: list[tuple]) -> None:
+    """Each visit (in order of arrival) ended before the next began: at most one is open."""
+    for (_, left), (next_arrived, _) in itertools.pairwise(visits):
+        assert left is not None and left <= next_arrived, f"{code} was inside twice: {visits}"
 
 
 def _record(fault: str, doors: Doors) -> None:

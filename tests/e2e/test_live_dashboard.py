@@ -18,15 +18,18 @@ from playwright.sync_api import Browser, Page, expect
 
 from gym_live.adapters.db import build_engine
 from gym_live.models import Member, Visit
-from tests.helpers.app import ARTIFACTS, STAFF_NAME, AppServer, running_app
+from tests.helpers.app import ARTIFACTS, STAFF_NAME, AppServer, Through, running_app
 from tests.helpers.dashboard_page import (
     LIVE_TIMEOUT_MS,
     desk_search,
     expected,
     open_dashboard,
     shown,
+    sign_in,
     toast,
 )
+from tests.helpers.kiosk_page import new_kiosk, wedge
+from tests.helpers.tcp_relay import tcp_relay
 
 pytestmark = pytest.mark.e2e
 latencies: dict[str, list[float]] = {}
@@ -231,6 +234,50 @@ def test_screenshots(browser: Browser, app: AppServer, scheme: str, size: tuple[
         path=ARTIFACTS / f"live-dashboard-{scheme}-{size[0]}x{size[1]}.png", full_page=True
     )
     page.context.close()
+
+
+# Every text the element takes from now on, in order.
+WATCH = """(element) => {
+  window.textsShown = [];
+  new MutationObserver(() => window.textsShown.push(element.textContent))
+    .observe(element, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_a_dropped_socket_comes_back_to_the_numbers_of_now(
+    browser: Browser, app: AppServer
+) -> None:
+    """Broadcasts pass by a tab's state as Reflex stores it, and Reflex sends that stored
+    state to a tab that reconnects: the numbers of the moment the tab opened must not come
+    back on the dashboard or the kiosk, not even for one frame."""
+    with tcp_relay(app.port) as relay:
+        through = Through(relay.url, app.cli)
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        sign_in(page, through)
+        kiosk = new_kiosk(browser, through)
+        opened_with = int(page.inner_text("#stat-inside-now"))
+        wedge(kiosk, "10000027")
+        head_counts = {
+            page: page.locator("#stat-inside-now"),
+            kiosk: kiosk.locator("#kiosk-inside"),
+        }
+        for shown_on in head_counts.values():
+            expect(shown_on).to_contain_text(str(opened_with + 1))
+            shown_on.evaluate(WATCH)
+        before = relay.connections
+        relay.cut()  # as a proxy's restart does: both pages reconnect at once
+        while relay.connections < before + 2:
+            page.wait_for_timeout(50)
+        wedge(kiosk, "10000028")
+        for tab, shown_on in head_counts.items():
+            expect(shown_on).to_contain_text(str(opened_with + 2))
+            numbers = {
+                int(re.findall(r"\d+", text)[0]) for text in tab.evaluate("window.textsShown")
+            }
+            assert numbers <= {opened_with + 1, opened_with + 2}, tab.url
+        numbers_match_the_database(app, page)
+        for tab in head_counts:
+            tab.context.close()
 
 
 def test_connection_indicator_follows_the_backend(app: AppServer, screens) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,17 @@ from tests.helpers.cli import Cli
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 # The front desk account every browser test signs in with.
 STAFF_USER, STAFF_NAME, STAFF_PASSWORD = "desk", "Front Desk", "front desk password"
+
+
+@dataclass
+class Through:
+    """An address the test helpers open pages and sockets on (a proxy, or one instance),
+    and the CLI on the app's database."""
+
+    url: str
+    cli: Cli
+
+
 # The admin of the shared app (tests/e2e/conftest.py).
 ADMIN_USER, ADMIN_NAME, ADMIN_PASSWORD = "maria", "Maria Lopez", "maria the admin"
 

@@ -8,6 +8,7 @@ what moved, before any browser test has to find out the hard way.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import shutil
 import subprocess
@@ -151,6 +152,20 @@ def test_a_state_lists_the_vars_it_declares() -> None:
         _private: str = ""
 
     assert reflex_compat.declared_vars(Probe) == {"count"}
+
+
+def test_a_state_replaces_the_snapshot_a_hydrating_tab_is_sent() -> None:
+    """states/room_copy.py: Reflex sends `dict()` whole on every (re)connect, and a state
+    may replace that method of Reflex's without it becoming an event handler."""
+
+    class Probe(rx.State):
+        @reflex_compat.overrides_reflex
+        def dict(self, include_computed: bool = True, initial: bool = False, **kwargs: Any):
+            return super().dict(include_computed, initial, **kwargs)
+
+    assert "dict" not in Probe.event_handlers
+    hydrate = inspect.getsource(rx.State.hydrate_and_load.fn)
+    assert "_resolve_delta(self.dict())" in hydrate, "Reflex builds the snapshot another way"
 
 
 def test_reflexs_own_handlers_exist_under_the_names_the_guard_lets_through() -> None:
