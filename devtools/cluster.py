@@ -218,7 +218,10 @@ def _interrupted(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make cluster", description=__doc__)
-    parser.add_argument("--port", type=int, default=PUBLIC_PORT)
+    parser.add_argument("--port", type=int, default=PUBLIC_PORT, help="nginx's (the public) port")
+    parser.add_argument(
+        "--instance-ports", type=int, nargs=2, default=INSTANCE_PORTS, metavar=("A", "B")
+    )
     args = parser.parse_args(argv)
     public = f"http://localhost:{args.port}"
     stop = threading.Event()
@@ -230,7 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             workdir.chmod(0o755)
         try:
             with running_cluster(
-                workdir, public_port=args.port, instance_ports=INSTANCE_PORTS, log=sys.stdout
+                workdir,
+                public_port=args.port,
+                instance_ports=tuple(args.instance_ports),
+                log=sys.stdout,
             ) as cluster:
                 admin = cluster.cli("staff", "first-admin", "--url", public)
                 print(admin.stdout.strip(), flush=True)

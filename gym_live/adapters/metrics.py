@@ -26,6 +26,12 @@ BUS_LAG = Histogram(
     "From an event's commit to its arrival at this instance's relay.",
     buckets=_SECONDS,
 )
+SEQUENCE_BREAKS = Counter(
+    "gym_live_bus_sequence_breaks",
+    "Events heard from the bus out of their location's order (a gap, a repeat, a step "
+    "back); like every event, each makes this instance re-read that location.",
+    ["kind"],
+)
 RECONCILE = Histogram(
     "gym_live_reconcile_seconds",
     "Duration of a reconcile round (every location re-read from the database).",

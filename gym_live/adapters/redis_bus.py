@@ -7,6 +7,12 @@ and the check-in that published it answers at once, whether Redis is quick, down
 (`kill -STOP`: connections open, nothing answers). Subscribing watches Redis with a ping
 when the channel is quiet, so a hung Redis is noticed like a dead one: the relay is told
 to re-read everything, and told again once it is subscribed anew.
+
+Redis numbers each location's events as it publishes them (one Lua script: increment,
+then publish), so a listener hears every location's stream as 1, 2, 3... A gap, a repeat
+or a step back (Redis restarted) is counted and logged; the event that shows it is applied
+as every event is, by re-reading its location from the database, so what was missed is
+read back before anything newer is shown.
 """
 
 from __future__ import annotations
@@ -22,10 +28,19 @@ from collections.abc import AsyncIterator
 import redis
 import redis.asyncio as aioredis
 
+from gym_live.adapters import metrics
 from gym_live.adapters.bus import MemoryBus
-from gym_live.domain.events import GymEvent
+from gym_live.domain.events import GymEvent, StreamPositions
 
 CHANNEL = "gym_live:events"
+# Publish an event (ARGV[2], a JSON object) with its place in its location's (ARGV[1])
+# stream added, counted in the hash KEYS[1], on the channel KEYS[2]. One script, so the
+# numbers are in the channel's own order whichever instances publish.
+SEQUENCED_PUBLISH = """
+local seq = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('PUBLISH', KEYS[2], string.sub(ARGV[2], 1, -2) .. ',"seq":' .. seq .. '}')
+return seq
+"""
 RECONNECT_DELAY_SECONDS = 1.0
 # Events waiting for the publisher past this many are dropped (and counted): with Redis
 # away that long, the other instances' reconcile re-reads what they missed.
@@ -50,6 +65,7 @@ class RedisBus:
     def __init__(self, url: str, channel: str = CHANNEL) -> None:
         self._url = url
         self._channel = channel
+        self._sequences = f"{channel}:seq"
         self._outbox: queue.Queue[GymEvent] = queue.Queue(PUBLISH_BACKLOG)
         self._publisher: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -112,7 +128,14 @@ class RedisBus:
             try:
                 pipeline = client.pipeline(transaction=False)
                 for event in batch:
-                    pipeline.publish(self._channel, event.to_json())
+                    pipeline.eval(
+                        SEQUENCED_PUBLISH,
+                        2,
+                        self._sequences,
+                        self._channel,
+                        event.location_id,
+                        event.to_json(),
+                    )
                 pipeline.execute()
             except redis.RedisError as exc:
                 self.failed += len(batch)
@@ -173,12 +196,15 @@ class RedisBus:
             try:
                 async with client.pubsub() as pubsub:
                     await pubsub.subscribe(self._channel)
+                    heard = StreamPositions()
                     async for message in _listen(pubsub):
                         if message["type"] == "subscribe":
                             self.delayed = False
                             yield None
                         elif message["type"] == "message":
                             event = _decode(message["data"])
+                            if event is not None and event.seq is not None:
+                                _check_place(heard, event)
                             if not self._is_own(event):
                                 yield event
             except (redis.RedisError, OSError) as exc:
@@ -209,6 +235,21 @@ async def _listen(pubsub: aioredis.client.PubSub) -> AsyncIterator[dict]:
             raise RedisLost(f"no answer in {PING_LOST_SECONDS:.0f} s")
         else:
             await pubsub.ping()
+
+
+def _check_place(heard: StreamPositions, event: GymEvent) -> None:
+    """Count and log a break in the event's location stream (its own echo counts too: an
+    instance's own events hold their places in the stream)."""
+    assert event.seq is not None
+    broken = heard.hear(event.location_id, event.seq)
+    if broken is not None:
+        metrics.SEQUENCE_BREAKS.labels(kind=broken.value).inc()
+        logger.warning(
+            "event %d of location %d on the bus is a %s; re-reading the location",
+            event.seq,
+            event.location_id,
+            broken.value,
+        )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,7 +1,8 @@
 """The background loops that keep an instance's live view current, for the life of the app.
 
-- the relay applies every bus event once (by id), and a gap or a broken subscription
-  means "re-read everything";
+- the relay applies every bus event by re-reading its location (so an event out of
+  order, repeated, or after a gap in its location's stream leaves nothing missed), and a
+  broken subscription means "re-read everything";
 - the numbers round re-reads the numbers of changed locations, one read per location per
   round however many events came in it; the rows round follows with the feed and "who is
   inside" rows, at most every ROWS_INTERVAL;
@@ -65,7 +66,7 @@ async def keep_current(hub: LiveHub) -> None:
 
 
 async def relay(hub: LiveHub, changed: Changed) -> None:
-    """Apply every bus event; a gap (None) means resync everything from the database.
+    """Apply every bus event; None (the subscription broke) means re-read everything.
 
     A subscription that breaks is logged and opened again, after a resync, so live
     updates never stop for the life of the process.
@@ -77,10 +78,10 @@ async def relay(hub: LiveHub, changed: Changed) -> None:
                     metrics.BUS_LAG.observe((hub.deps.clock() - event.at).total_seconds())
                 if event is None or event.kind in _EVERY_VIEW:
                     changed.add(ALL)
-                elif hub.is_new(event.id):
-                    changed.add(event.location_id)
-                    if event.admitted_at_kiosk is not None:
-                        await logged(hub.show_admitted(event.admitted_at_kiosk))
+                    continue
+                changed.add(event.location_id)  # a re-read: an event heard twice costs one
+                if event.admitted_at_kiosk is not None and hub.is_new(event.id):
+                    await logged(hub.show_admitted(event.admitted_at_kiosk))
         except Exception:
             logger.exception("event bus subscription failed; resubscribing")
         await asyncio.sleep(RESUBSCRIBE_SECONDS)

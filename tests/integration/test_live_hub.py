@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 import redis
 import sqlalchemy as sa
+from prometheus_client import REGISTRY
 
 from devtools.servers import redis_process
 from gym_live.adapters.bus import MemoryBus
@@ -246,6 +247,42 @@ def test_through_a_redis_restart_each_instance_shows_its_own_and_then_all(
     for fanout in fanouts:
         delayed = "Live updates delayed \u2014 showing numbers every 300 s"
         assert notices(fanout) == ["", delayed, ""]
+
+
+@pytest.mark.redis
+def test_after_a_gap_in_a_locations_stream_the_next_event_brings_back_what_was_missed(
+    live_deps: Deps, redis_url: str
+) -> None:
+    """Instance two hears check-in 1, never hears check-in 2 (Redis numbered it, and it
+    was lost on its way), then hears check-in 3: it re-reads the location and shows all
+    three, with no reconcile round between."""
+    slow = replace(live_deps.settings, reconcile_interval=timedelta(seconds=300))
+    channel = f"gym_live:test:gap:{id(live_deps)}"
+    one, two = (
+        replace(live_deps, bus=RedisBus(redis_url, channel), settings=slow) for _ in range(2)
+    )
+    unheard = replace(one, bus=MemoryBus())  # its event reaches no other instance
+    raw = redis.Redis.from_url(redis_url)
+    fanout = RecordingFanout()
+
+    async def main() -> None:
+        hub = LiveHub(two)
+        task = asyncio.create_task(hub.run(fanout))
+        await wait_for(lambda: hub.current() is not None)
+        await _subscribers(redis_url, channel, 1)
+        await asyncio.to_thread(checkin.scan, "10000000", source=Source.KIOSK, deps=one)
+        await wait_for(lambda: hub.current()[1]["inside_now"] == 1)
+        await asyncio.to_thread(checkin.scan, "10000001", source=Source.KIOSK, deps=unheard)
+        raw.hincrby(f"{channel}:seq", "1", 1)  # its number, taken on the way
+        await asyncio.to_thread(checkin.scan, "10000002", source=Source.KIOSK, deps=one)
+        await wait_for(lambda: hub.current()[1]["inside_now"] == 3)
+        task.cancel()
+
+    gaps = REGISTRY.get_sample_value("gym_live_bus_sequence_breaks_total", {"kind": "gap"}) or 0
+    asyncio.run(main())
+    assert REGISTRY.get_sample_value("gym_live_bus_sequence_breaks_total", {"kind": "gap"}) == (
+        gaps + 1
+    )
 
 
 async def _subscribers(url: str, channel: str, count: int) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import redis
+from prometheus_client import REGISTRY
 
 from devtools.servers import RedisProcess, redis_process
 from gym_live.adapters.bus import create_bus
@@ -159,3 +162,63 @@ def test_an_instance_hears_its_own_events_at_once_and_once_with_redis_or_without
     assert anna is not None and anna.member_name == "Anna"
     assert lost is None  # not Anna's echo: it was ignored
     assert ben is not None and ben.member_name == "Ben"
+
+
+def test_each_locations_events_are_numbered_in_the_order_every_listener_hears_them(
+    redis_url: str,
+) -> None:
+    """Two instances publishing at once: one count per location, in the channel's order."""
+    channel = f"gym_live:test:seq:{uuid.uuid4().hex}"
+    publishers = RedisBus(redis_url, channel), RedisBus(redis_url, channel)
+    listener = RedisBus(redis_url, channel)
+    breaks_before = _sequence_breaks()
+
+    async def scenario() -> list[GymEvent]:
+        stream = listener.subscribe()
+        assert await asyncio.wait_for(anext(stream), 5) is None  # subscribed
+        for turn in range(20):
+            located = replace(make_event(f"guest {turn}"), location_id=1 + turn % 2)
+            publishers[turn % 2].publish(located)
+        heard = [await asyncio.wait_for(anext(stream), 5) for _ in range(20)]
+        await stream.aclose()
+        return [event for event in heard if event is not None]
+
+    heard = asyncio.run(scenario())
+    for location in (1, 2):
+        assert [e.seq for e in heard if e.location_id == location] == list(range(1, 11))
+    assert _sequence_breaks() == breaks_before
+
+
+def test_a_gap_or_a_step_back_in_a_locations_stream_is_counted_and_the_event_delivered(
+    redis_url: str,
+) -> None:
+    """What a listener does when Redis lost an event on its way (or restarted its count):
+    it counts the break, and passes the event on, to be applied by re-reading its location
+    (tests/integration/test_live_hub.py shows that re-read)."""
+    channel = f"gym_live:test:seq:{uuid.uuid4().hex}"
+    listener, raw = RedisBus(redis_url, channel), redis.Redis.from_url(redis_url)
+    before = _sequence_breaks()
+
+    async def scenario() -> list[int | None]:
+        stream = listener.subscribe()
+        assert await asyncio.wait_for(anext(stream), 5) is None
+        for seq in (1, 2, 5, 1):  # 3 and 4 lost, then a count that began again
+            wire = json.loads(make_event(f"number {seq}").to_json()) | {"seq": seq}
+            raw.publish(channel, json.dumps(wire))
+        heard = [await asyncio.wait_for(anext(stream), 5) for _ in range(4)]
+        await stream.aclose()
+        return [event.seq for event in heard if event is not None]
+
+    assert asyncio.run(scenario()) == [1, 2, 5, 1]
+    after = _sequence_breaks()
+    assert after["gap"] - before["gap"] == 1
+    assert after["backward"] - before["backward"] == 1
+    assert after["repeat"] == before["repeat"]
+
+
+def _sequence_breaks() -> dict[str, float]:
+    """This process's count of each kind of break, as /metrics shows it."""
+    return {
+        kind: REGISTRY.get_sample_value("gym_live_bus_sequence_breaks_total", {"kind": kind}) or 0.0
+        for kind in ("gap", "repeat", "backward")
+    }

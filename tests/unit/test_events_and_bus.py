@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from datetime import UTC, datetime
 
 from gym_live.adapters.bus import MemoryBus, _offer
-from gym_live.domain.events import EventKind, GymEvent
+from gym_live.domain.events import EventKind, GymEvent, SequenceBreak, StreamPositions
 
 
 def event(**changes: object) -> GymEvent:
@@ -25,6 +26,27 @@ def test_event_json_round_trip_keeps_everything() -> None:
     original = event(kind=EventKind.CHECK_OUT, stay_seconds=4320, reason="member", visit_id=3)
     assert GymEvent.from_json(original.to_json()) == original
     assert event().id != event().id
+
+
+def test_an_event_from_a_newer_release_is_read_without_the_fields_this_one_lacks() -> None:
+    """In a rolling upgrade the instances a release behind still hear the newer ones."""
+    wire = json.loads(event().to_json()) | {"seq": 7, "door": "north"}
+    heard = GymEvent.from_json(json.dumps(wire))
+    assert heard.seq == 7 and heard.member_name == "Anna"
+    assert "seq" not in json.loads(heard.to_json())  # the bus numbers what it publishes
+
+
+def test_a_locations_stream_breaks_on_a_gap_a_repeat_or_a_step_back_only() -> None:
+    heard = StreamPositions()
+    assert [heard.hear(1, seq) for seq in (4, 5, 6)] == [None, None, None]  # joined at 4
+    assert heard.hear(2, 1) is None  # each location counts on its own
+    assert heard.hear(1, 9) is SequenceBreak.GAP  # 7 and 8 never arrived
+    assert heard.hear(1, 10) is None  # and it goes on from 9
+    assert heard.hear(1, 10) is SequenceBreak.REPEAT
+    assert heard.hear(1, 2) is SequenceBreak.BACKWARD  # the bus restarted its count
+    assert heard.hear(1, 3) is None
+    heard.forget()
+    assert heard.hear(1, 40) is None
 
 
 def test_memory_bus_delivers_to_all_subscribers_including_from_other_threads() -> None:
