@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -184,11 +184,31 @@ async def throughput_step(
     }
 
 
-async def throughput_on(app: BenchApp, rates: Sequence[float]) -> dict[str, Any]:
+async def throughput_on(
+    app: BenchApp,
+    rates: Sequence[float],
+    *,
+    dashboards: int = THROUGHPUT_DASHBOARDS,
+    meter: Callable[[], dict[str, float]] | None = None,
+) -> dict[str, Any]:
+    """The steps at each rate, then flat out. With a `meter` (CPU seconds so far, by part
+    of the setup) each step also gets the CPU milliseconds each part spent per scan."""
+
+    async def step_at(rate: float, per_kiosk: int | None = None) -> dict[str, Any]:
+        before = meter() if meter else {}
+        step = await throughput_step(app, kiosks, timelines, rate, per_kiosk)
+        if meter:
+            after = meter()
+            step["cpu_ms_per_scan"] = {
+                part: round((after[part] - before[part]) * 1000 / max(step["scans"], 1), 2)
+                for part in after
+            }
+        return step
+
     codes = await asyncio.gather(
         *(asyncio.to_thread(app.pairing_code) for _ in range(THROUGHPUT_KIOSKS))
     )
-    timelines = [Timeline() for _ in range(THROUGHPUT_DASHBOARDS)]
+    timelines = [Timeline() for _ in range(dashboards)]
     steps: list[dict[str, Any]] = []
     flat_out: dict[str, Any] | None = None
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
@@ -196,13 +216,13 @@ async def throughput_on(app: BenchApp, rates: Sequence[float]) -> dict[str, Any]
         tabs = await open_dashboards(
             session,
             app.url,
-            THROUGHPUT_DASHBOARDS,
+            dashboards,
             lambda i: timelines[i].on_frame,
             staff_token=app.staff_token,
         )
         try:
             for rate in rates:
-                step = await throughput_step(app, kiosks, timelines, rate)
+                step = await step_at(rate)
                 steps.append(step)
                 print(
                     f"  {rate:>4} scans/s (achieved {step['achieved_rate']}, "
@@ -215,9 +235,7 @@ async def throughput_on(app: BenchApp, rates: Sequence[float]) -> dict[str, Any]
                 print(line("  kiosk answer", step["kiosk_answer"]), flush=True)
                 if not holds(step):
                     break
-            flat_out = await throughput_step(
-                app, kiosks, timelines, math.inf, per_kiosk=FLAT_OUT_PER_KIOSK
-            )
+            flat_out = await step_at(math.inf, FLAT_OUT_PER_KIOSK)
             print(
                 f"  as fast as the doors go: {flat_out['achieved_rate']} scans/s "
                 f"({flat_out['scans']} scans), not shown {flat_out['not_shown']}",

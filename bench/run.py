@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 
-from bench import browsers, fanout, instances, load, members
+from bench import browsers, cluster, fanout, instances, load, members
 from bench.browsers import WAIT_FOR_NUMBER
 from bench.clients import Tab, open_dashboards, signed_in
 from bench.harness import (
@@ -213,6 +213,7 @@ SCENARIOS: dict[str, Callable[[], object]] = {
     "storm": load.storm,
     "browsers": browsers.browsers,
     "instances": instances.instances,
+    "cluster": cluster.cluster,
     "members": members.members,
 }
 

@@ -80,6 +80,12 @@ class Nginx:
         )
         wait_until(lambda: accepts(self.port), timeout=15, what="nginx")
 
+    @property
+    def pid(self) -> int:
+        """The master process (its workers are its children)."""
+        assert self._proc is not None, "nginx is not running"
+        return self._proc.pid
+
     def stop(self) -> None:
         if self._proc is not None:
             with contextlib.suppress(ProcessLookupError):
