@@ -78,8 +78,9 @@ class SequenceBreak(StrEnum):
 class StreamPositions:
     """The last place heard in each location's stream, and what breaks the order.
 
-    A listener that sees a break re-reads that location, so nothing it missed stays
-    missed; it then goes on from the new place.
+    One per subscription (a new one re-reads every location anyway). A listener that
+    sees a break re-reads that location, so nothing it missed stays missed; it then goes
+    on from the new place.
     """
 
     def __init__(self) -> None:
@@ -93,7 +94,3 @@ class StreamPositions:
         if last is None or seq == last + 1:
             return None
         return SequenceBreak.GAP if seq > last else SequenceBreak.BACKWARD
-
-    def forget(self) -> None:
-        """Start over (a new subscription: every location is re-read anyway)."""
-        self._last.clear()

@@ -168,7 +168,7 @@ def test_a_check_in_at_either_instance_reaches_browsers_on_both_through_nginx(
         page.close()
 
 
-def test_a_hundred_scans_of_one_card_across_both_instances_open_one_visit(
+def test_a_hundred_scans_of_one_card_across_both_instances_never_open_two_visits(
     cluster: Cluster, cli: Cli, active_members: list[str]
 ) -> None:
     member = next(code for code in active_members if not _open_visits(cluster, code))

@@ -45,8 +45,6 @@ def test_a_locations_stream_breaks_on_a_gap_a_repeat_or_a_step_back_only() -> No
     assert heard.hear(1, 10) is SequenceBreak.REPEAT
     assert heard.hear(1, 2) is SequenceBreak.BACKWARD  # the bus restarted its count
     assert heard.hear(1, 3) is None
-    heard.forget()
-    assert heard.hear(1, 40) is None
 
 
 def test_memory_bus_delivers_to_all_subscribers_including_from_other_threads() -> None:
