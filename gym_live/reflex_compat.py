@@ -16,6 +16,7 @@ import reflex as rx
 from engineio import packet as eio_packet
 from reflex.components.core.banner import has_connection_errors, has_too_many_connection_errors
 from reflex.state import (
+    _ROUTER_FIELD_NAMES,
     FrontendEventExceptionState,
     OnLoadInternalState,
     StateUpdate,
@@ -44,6 +45,7 @@ __all__ = [
     "reflex_own_handlers",
     "refusal",
     "renew_tab_state",
+    "reset_but_browser_storage",
     "room_members",
     "rooms_of",
     "screen_events",
@@ -128,6 +130,16 @@ async def renew_tab_state(app: Any, client_token: str) -> None:
     """Push back the moment Reflex forgets a tab's state: reading it renews its expiry."""
     async with app.modify_state(rx.BaseStateToken(ident=client_token, cls=rx.State)):
         pass
+
+
+def reset_but_browser_storage(state: Any) -> None:
+    """Reflex's `reset` of one state (no substates), keeping the vars the browser stores
+    (a device's preference outlives a sign-out) and the router's."""
+    cls = state.__class__
+    for name, field in cls.__fields__.items():
+        router = name in _ROUTER_FIELD_NAMES
+        if field._owner is cls and not router and not cls._is_client_storage(field):
+            setattr(state, name, field.default_value())
 
 
 def event_handlers(root: type[Any]) -> set[str]:

@@ -16,9 +16,11 @@ from gym_live.domain.errors import GymLiveError
 from gym_live.domain.staff import CURRENT_PASSWORD, PASSWORD, REPEATED_PASSWORD
 from gym_live.pages import routes
 from gym_live.presentation import field_errors
+from gym_live.reflex_compat import reset_but_browser_storage
 from gym_live.services import sessions
 from gym_live.services.deps import app_deps
 from gym_live.staff_files import FILES_COOKIE
+from gym_live.states.kiosk import KioskState
 
 TOKEN_KEY = "gym_live_staff_token"
 PASSWORD_FIELDS = (CURRENT_PASSWORD, PASSWORD, REPEATED_PASSWORD)
@@ -74,7 +76,9 @@ class AuthState(rx.State):
         """A tab that is still signed in goes on to the dashboard."""
         try:
             await asyncio.to_thread(sessions.authenticate, self.token, deps=app_deps())
-        except GymLiveError:
+        except GymLiveError:  # (its session may have ended elsewhere: forget what it saw)
+            if self._staff_id or self.staff_role:
+                await forget_signed_out(self)
             return None
         return rx.redirect(routes.DASHBOARD)
 
@@ -82,5 +86,19 @@ class AuthState(rx.State):
     async def sign_out(self):  # noqa: ANN201
         """End the session everywhere it is used, and go to the sign-in page."""
         await asyncio.to_thread(sessions.sign_out, self.token, deps=app_deps())
-        self.token, self.files_pass, self.staff_name, self.staff_role = "", "", "", ""
+        self.token = ""
+        await forget_signed_out(self)
         return rx.redirect(routes.LOGIN)
+
+
+async def forget_signed_out(auth: AuthState) -> None:
+    """A tab without a session keeps nothing of the staff pages in its stored state.
+
+    Reflex sends a tab's stored state whole on its next (re)connect, on any page: what its
+    staff pages showed (members' names among it) would reach it signed out. Every state
+    but this one and the door kiosk's is a staff page's.
+    """
+    auth._staff_id, auth.staff_name, auth.staff_role, auth.files_pass = 0, "", "", ""
+    for state in rx.State.get_substates():
+        if state.__module__.startswith("gym_live.states.") and state not in (AuthState, KioskState):
+            reset_but_browser_storage(await auth.get_state(state))

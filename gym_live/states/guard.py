@@ -39,7 +39,7 @@ from gym_live.reflex_compat import (
 )
 from gym_live.services import sessions
 from gym_live.services.deps import app_deps
-from gym_live.states.auth import AuthState
+from gym_live.states.auth import AuthState, forget_signed_out
 from gym_live.states.desk import DeskState
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
@@ -125,8 +125,7 @@ class StaffGuard(rx.Middleware):
         except NotSignedIn:
             self._log_refusal("session", event.name, "not signed in")
             if auth._staff_id or auth.staff_name or auth.staff_role or auth.files_pass:
-                auth._staff_id, auth.staff_name, auth.staff_role = 0, "", ""
-                auth.files_pass = ""
+                await forget_signed_out(auth)
             return refusal(rx.redirect(routes.LOGIN))
         shown = (staff.id, staff.display_name, staff.role.value)
         if (auth._staff_id, auth.staff_name, auth.staff_role) != shown:  # no delta otherwise

@@ -168,6 +168,18 @@ def test_a_state_replaces_the_snapshot_a_hydrating_tab_is_sent() -> None:
     assert "_resolve_delta(self.dict())" in hydrate, "Reflex builds the snapshot another way"
 
 
+def test_a_state_is_reset_but_for_what_the_browser_stores() -> None:
+    class Stored(rx.State):
+        shown: list[str] = []
+        sound: str = rx.LocalStorage("on", name="gym_live_test_sound")
+        _private: int = 0
+
+    tab = rx.State(_reflex_internal_init=True).substates[Stored.get_name()]
+    tab.shown, tab.sound, tab._private = ["Anna"], "off", 3
+    reflex_compat.reset_but_browser_storage(tab)
+    assert (tab.shown, tab.sound, tab._private) == ([], "off", 0)
+
+
 def test_reflexs_own_handlers_exist_under_the_names_the_guard_lets_through() -> None:
     own = reflex_compat.reflex_own_handlers()
     missing = own - reflex_compat.event_handlers(rx.State)

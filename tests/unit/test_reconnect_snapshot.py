@@ -1,8 +1,10 @@
-"""What a (re)connecting tab is sent of a broadcast-fed state (states/room_copy.py): the
-hub's values of now in place of the stored ones, and never members' names."""
+"""What a (re)connecting tab is sent (Reflex sends its stored state whole): for a state
+fed by broadcasts (states/room_copy.py) the hub's values of now in place of the stored ones,
+never members' names; after a sign-out, nothing the staff pages showed."""
 
 from __future__ import annotations
 
+import asyncio
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +13,8 @@ import reflex as rx
 from gym_live.reflex_compat import FIELD_MARKER
 from gym_live.states import kiosk as kiosk_module
 from gym_live.states import live as live_module
+from gym_live.states.auth import AuthState, forget_signed_out
+from gym_live.states.desk import DeskState
 from gym_live.states.kiosk import KioskState
 from gym_live.states.live import LiveState
 
@@ -59,3 +63,19 @@ def test_a_kiosk_is_sent_its_locations_head_count_and_nothing_else(hub) -> None:
     sent = _sent(KioskState, paired=True, _location_id=1, inside_now=0)
     assert sent["inside_now"] == 9 and "feed" not in sent
     assert _sent(KioskState, paired=False, _location_id=1)["inside_now"] == 0
+
+
+def test_a_tab_that_signs_out_keeps_nothing_the_staff_pages_showed(hub) -> None:
+    """Reflex sends the stored state whole on the next reconnect, on /login too."""
+    root = rx.State(_reflex_internal_init=True)
+    auth, live, desk, door = (
+        root.substates[state.get_name()] for state in (AuthState, LiveState, DeskState, KioskState)
+    )
+    auth.staff_name, auth.staff_role, auth._staff_id = "Maria", "front_desk", 7
+    live.feed, live.inside, live.ready = [{"name": "Anna"}], [{"name": "Anna"}], True
+    desk.refusal_sound = "off"  # this desk's own setting, kept in its browser
+    door.device_token = "a paired tablet"
+    asyncio.run(forget_signed_out(auth))
+    assert (auth.staff_name, auth.staff_role, auth._staff_id) == ("", "", 0)
+    assert (live.feed, live.inside, live.ready) == ([], [], False)
+    assert desk.refusal_sound == "off" and door.device_token == "a paired tablet"
