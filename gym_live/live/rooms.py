@@ -5,7 +5,7 @@ A room's kind is the text before ':'; a socket is in at most one room of each ki
 
 from __future__ import annotations
 
-from gym_live.presentation import DashboardValues
+from gym_live.presentation import ROW_VALUES, DashboardValues
 
 # Audiences: which page state a broadcast is applied to.
 DASHBOARD, KIOSK = "dashboard", "kiosk"
@@ -39,3 +39,9 @@ def device_room(kiosk_id: int) -> str:
 
 def for_kiosks(values: DashboardValues) -> DashboardValues:
     return {name: values[name] for name in KIOSK_VALUES}
+
+
+def without_rows(values: DashboardValues) -> DashboardValues:
+    """The view without its rows (the feed, who is inside), which carry members' names:
+    what a tab may hear before the guard has checked its session (a reconnect)."""
+    return {name: value for name, value in values.items() if name not in ROW_VALUES}

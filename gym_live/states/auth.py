@@ -77,8 +77,7 @@ class AuthState(rx.State):
         try:
             await asyncio.to_thread(sessions.authenticate, self.token, deps=app_deps())
         except GymLiveError:  # (its session may have ended elsewhere: forget what it saw)
-            if self._staff_id or self.staff_role:
-                await forget_signed_out(self)
+            await forget_signed_out(self)
             return None
         return rx.redirect(routes.DASHBOARD)
 
@@ -96,8 +95,11 @@ async def forget_signed_out(auth: AuthState) -> None:
 
     Reflex sends a tab's stored state whole on its next (re)connect, on any page: what its
     staff pages showed (members' names among it) would reach it signed out. Every state
-    but this one and the door kiosk's is a staff page's.
+    but this one and the door kiosk's is a staff page's. A tab that holds nothing of a
+    session (never signed in, or forgotten already) is left as it is.
     """
+    if not (auth._staff_id or auth.staff_name or auth.staff_role or auth.files_pass):
+        return
     auth._staff_id, auth.staff_name, auth.staff_role, auth.files_pass = 0, "", "", ""
     for state in rx.State.get_substates():
         if state.__module__.startswith("gym_live.states.") and state not in (AuthState, KioskState):

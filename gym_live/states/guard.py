@@ -124,8 +124,7 @@ class StaffGuard(rx.Middleware):
             staff = await self._session(key, auth.token)
         except NotSignedIn:
             self._log_refusal("session", event.name, "not signed in")
-            if auth._staff_id or auth.staff_name or auth.staff_role or auth.files_pass:
-                await forget_signed_out(auth)
+            await forget_signed_out(auth)
             return refusal(rx.redirect(routes.LOGIN))
         shown = (staff.id, staff.display_name, staff.role.value)
         if (auth._staff_id, auth.staff_name, auth.staff_role) != shown:  # no delta otherwise

@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from gym_live.live.hub import get_hub
-from gym_live.presentation import ROW_VALUES, DashboardValues
+from gym_live.live.rooms import without_rows
+from gym_live.presentation import DashboardValues
 from gym_live.states.room_copy import RoomCopy
 
 # LiveState's own vars; every other one is a value of the hub's view, set by name.
@@ -60,9 +61,7 @@ class LiveState(RoomCopy, rx.State):
         reconnects signed out must not hear them (its stored rows are what it was shown,
         and `open_dashboard`, which the guard checks, sends the rows of now)."""
         view = get_hub().views.get(self.location_id) if self.ready else None
-        if view is None:
-            return None
-        return {name: value for name, value in view.items() if name not in ROW_VALUES}
+        return without_rows(view) if view else None
 
     @rx.event
     def switch_location(self, name: str):  # noqa: ANN201  (a navigation)
