@@ -12,6 +12,7 @@ import functools
 import itertools
 import logging
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import datetime
 
 from gym_live.adapters import metrics
@@ -92,6 +93,15 @@ class LiveHub:
             DASHBOARD: sum(fanout.sockets_in(room_for(key)) for key in self.views),
             KIOSK: sum(fanout.sockets_in(kiosks_room(key)) for key in self.views),
         }
+
+    def dashboards_watching(self, location_ids: Iterable[int] | None = None) -> int:
+        """The most dashboards on this instance watching any one of these locations (of
+        every location, for None)."""
+        fanout = self._fanout
+        if fanout is None:
+            return 0
+        keys = self.views if location_ids is None else location_ids
+        return max((fanout.sockets_in(room_for(key)) for key in keys), default=0)
 
     def is_new(self, event_id: str) -> bool:
         """True the first time an event id is seen (events are applied once)."""

@@ -22,7 +22,13 @@ from gym_live.domain.kiosks import SEEN_EVERY
 from gym_live.domain.member_status import StatusChange
 from gym_live.live.hub import LiveHub
 from gym_live.live.rooms import DASHBOARD, KIOSK, device_room, kiosks_room, room_for
-from gym_live.live.tasks import ROWS_INTERVAL
+from gym_live.live.tasks import (
+    NUMBERS_MAX_INTERVAL,
+    NUMBERS_MIN_INTERVAL,
+    NUMBERS_SENDS_PER_SECOND,
+    ROWS_INTERVAL,
+    numbers_interval,
+)
 from gym_live.models import DeniedAttempt
 from gym_live.presentation import RELAY_NOTICE, ROW_VALUES, DashboardValues
 from gym_live.services import checkin, kiosks, member_changes, overrides
@@ -491,3 +497,42 @@ def test_the_relay_resubscribes_after_the_bus_breaks(live_deps: Deps) -> None:
         await wait_for(lambda: hub.current()[1]["inside_now"] == 1)
 
     run_hub(deps, scenario)
+
+
+def test_a_burst_of_events_shares_rounds_of_numbers_and_the_last_is_the_truth(
+    live_deps: Deps,
+) -> None:
+    live_deps = replace(
+        live_deps, settings=replace(live_deps.settings, reconcile_interval=timedelta(seconds=60))
+    )
+    codes = [f"2000{i:04d}" for i in range(30)]
+    for code in codes:
+        member(live_deps, code, f"Member {code}")
+
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        fanout.sent.clear()
+        began = time.monotonic()
+        for code in codes:  # back to back: each instance's round holds the next
+            await asyncio.to_thread(checkin.scan, code, source=Source.KIOSK, deps=live_deps)
+        await wait_for(lambda: hub.current()[1]["inside_now"] == len(codes))
+        elapsed = time.monotonic() - began
+        numbers = [v["inside_now"] for _, v in fanout.sent if "inside_now" in v]
+        assert len(numbers) <= elapsed / NUMBERS_MIN_INTERVAL + 2
+        assert numbers == sorted(numbers) and numbers[-1] == len(codes)
+
+    run_hub(live_deps, scenario)
+
+
+def test_rounds_of_numbers_are_spaced_by_the_size_of_the_room(live_deps: Deps) -> None:
+    async def scenario(hub: LiveHub, fanout: RecordingFanout) -> None:
+        assert numbers_interval(hub, {1}) == NUMBERS_MIN_INTERVAL  # nobody watching
+        crowd = round(NUMBERS_SENDS_PER_SECOND * NUMBERS_MIN_INTERVAL * 2)
+        for n in range(crowd):
+            await hub.join(f"sid-{n}", 1)
+        assert numbers_interval(hub, {1}) == crowd / NUMBERS_SENDS_PER_SECOND
+        assert numbers_interval(hub, {None}) == crowd / NUMBERS_SENDS_PER_SECOND
+        for n in range(crowd, crowd * 3):
+            await hub.join(f"sid-{n}", 1)
+        assert numbers_interval(hub, {1}) == NUMBERS_MAX_INTERVAL
+
+    run_hub(live_deps, scenario)
