@@ -7,6 +7,7 @@ import gc
 
 import reflex as rx
 
+from gym_live.api import api
 from gym_live.live.fanout import ReflexFanout
 from gym_live.live.hub import get_hub
 from gym_live.live.rooms import DASHBOARD, KIOSK
@@ -81,7 +82,7 @@ async def guard_the_socket(app: rx.App) -> None:
 
 app = rx.App(
     stylesheets=["/gym_live.css"],
-    api_transformer=[staff_files, operations, with_security_headers],
+    api_transformer=[api, staff_files, operations, with_security_headers],
 )
 guard = StaffGuard()
 app.add_middleware(guard)

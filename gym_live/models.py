@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from gym_live.domain.api_keys import NAME_LENGTH as API_KEY_NAME_LENGTH
 from gym_live.domain.audit import DETAIL_LENGTH, SUBJECT_LENGTH, AuditKind
 from gym_live.domain.checkin import CheckoutReason, Source
 from gym_live.domain.member_status import FREEZE_REASON_LENGTH
@@ -230,6 +231,30 @@ class Kiosk(SQLModel, table=True):
     # When its page last talked to the server, to the minute (see kiosks.mark_seen).
     last_seen_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class ApiKey(SQLModel, table=True):
+    """A key an integration calls the REST API with. Only the hash of its secret is kept."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=sa.Column(sa.String(API_KEY_NAME_LENGTH), nullable=False))
+    key_hash: str = Field(sa_column=sa.Column(sa.String(64), nullable=False, unique=True))
+    scopes: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    created_at: datetime = Field(sa_column=_utc_column())
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    last_used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+
+
+class ApiKeyLocation(SQLModel, table=True):
+    """A location a key may scan at; a key with none may scan everywhere."""
+
+    __tablename__ = "api_key_location"
+
+    api_key_id: int = Field(foreign_key="api_key.id", primary_key=True)
+    location_id: int = Field(foreign_key="location.id", primary_key=True)
 
 
 class Staff(SQLModel, table=True):

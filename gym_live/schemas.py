@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from gym_live.domain.api_keys import ApiKeyInfo
 from gym_live.domain.checkin import CheckinResult, LocationSnapshot
 from gym_live.domain.members import MemberSnapshot
 from gym_live.domain.staff import StaffMember
@@ -64,6 +65,20 @@ def kiosk(info: KioskInfo) -> Json:
     for name in ("paired_at", "last_seen_at"):
         data[name] = str(data[name]) if data[name] else None
     return data
+
+
+def api_key(info: ApiKeyInfo) -> Json:
+    """An API key as admins see it: never its secret or its hash."""
+    return {
+        "id": info.id,
+        "name": info.name,
+        "scopes": [scope.value for scope in info.scopes],
+        "locations": list(info.locations),
+        "status": info.status,
+        "created_at": info.created_at.isoformat(),
+        "last_used_at": info.last_used_at.isoformat() if info.last_used_at else None,
+        "revoked_at": info.revoked_at.isoformat() if info.revoked_at else None,
+    }
 
 
 def stats(location_name: str, numbers: Stats) -> Json:

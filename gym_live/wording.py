@@ -91,6 +91,8 @@ AUDIT_KINDS = {
     AuditKind.ADMITTED_ANYWAY: "Admitted a refused member anyway",
     AuditKind.MEMBERS_IMPORTED: "Imported members from a file",
     AuditKind.MEMBERS_EXPORTED: "Exported every member to a file",
+    AuditKind.API_KEY_ADDED: "Added an API key",
+    AuditKind.API_KEY_REVOKED: "Revoked an API key",
 }
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"

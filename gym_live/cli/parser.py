@@ -10,6 +10,7 @@ from typing import Any
 
 from gym_live.cli import commands, staff_commands
 from gym_live.cli.commands import Output
+from gym_live.domain.api_keys import Scope
 from gym_live.domain.members import MemberStatus
 from gym_live.domain.staff import Role
 from gym_live.services import checkin
@@ -104,6 +105,7 @@ def build_parser(description: str | None) -> argparse.ArgumentParser:
     revoke.add_argument("id", type=int)
 
     _staff_commands(command, subcommands)
+    _api_key_commands(command, subcommands)
 
     command("stats", commands.show_stats, "the live numbers of a location").add_argument(
         "--location"
@@ -135,3 +137,23 @@ def _staff_commands(command: Callable[..., argparse.ArgumentParser], parent: Any
         "first-admin", staff_commands.first_admin, "create the first admin of an empty gym", actions
     )
     first.add_argument("--url", default="http://localhost:3000", help="where staff sign in")
+
+
+def _api_key_commands(command: Callable[..., argparse.ArgumentParser], parent: Any) -> None:
+    apikey = parent.add_parser("apikey", help="manage the REST API's keys")
+    actions = apikey.add_subparsers(required=True, metavar="ACTION")
+    add = command("add", staff_commands.apikey_add, "make a key (its secret printed once)", actions)
+    add.add_argument("name", help="who uses it, e.g. 'Front turnstile'")
+    add.add_argument(
+        "--scope",
+        action="append",
+        required=True,
+        choices=[scope.value for scope in Scope],
+        help="what it may do (repeat for both)",
+    )
+    add.add_argument(
+        "--location", action="append", help="where it may scan (repeat; default: everywhere)"
+    )
+    command("list", staff_commands.apikey_list, "list keys with their last use", actions)
+    revoke = command("revoke", staff_commands.apikey_revoke, "stop a key working", actions)
+    revoke.add_argument("id", type=int)

@@ -1,5 +1,6 @@
-"""Staff account commands. Passwords come from GYM_STAFF_PASSWORD or a terminal prompt
-(asked twice), never from the command line, where shell history and `ps` would keep them."""
+"""Staff account and API key commands. Passwords come from GYM_STAFF_PASSWORD or a terminal
+prompt (asked twice), never from the command line, where shell history and `ps` would keep
+them; an API key's secret is printed once, when it is made."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 from gym_live import schemas
 from gym_live.cli.commands import Output
 from gym_live.domain.errors import InvalidInput
-from gym_live.services import staff
+from gym_live.services import api_keys, staff
 from gym_live.services.deps import Deps
 
 PASSWORD_VARIABLE = "GYM_STAFF_PASSWORD"
@@ -66,6 +67,34 @@ def first_admin(args: argparse.Namespace, deps: Deps) -> Output:
         ]
     )
     return {"created": True, "username": staff.FIRST_ADMIN, "password": password, "text": text}
+
+
+def apikey_add(args: argparse.Namespace, deps: Deps) -> Output:
+    made, secret = api_keys.add_key(
+        args.name, scopes=args.scope, locations=args.location or (), deps=deps
+    )
+    where = ", ".join(made.locations) or "every location"
+    scopes = ", ".join(scope.value for scope in made.scopes)
+    text = (
+        f"API key {made.id} ({made.name}): {scopes} at {where}.\n"
+        f"{secret}\n(shown only now: give it to the integration, it cannot be read again)"
+    )
+    return {"api_key": schemas.api_key(made), "key": secret, "text": text}
+
+
+def apikey_list(args: argparse.Namespace, deps: Deps) -> Output:
+    rows = api_keys.list_keys(deps=deps)
+    text = "\n".join(
+        f"{k.id}\t{k.name}\t{','.join(k.scopes)}\t{','.join(k.locations) or 'every location'}"
+        f"\t{k.status}\tlast used {k.last_used_at or 'never'}"
+        for k in rows
+    )
+    return {"api_keys": [schemas.api_key(k) for k in rows], "text": text or "No API keys."}
+
+
+def apikey_revoke(args: argparse.Namespace, deps: Deps) -> Output:
+    done = api_keys.revoke_key(args.id, deps=deps)
+    return {"api_key": schemas.api_key(done), "text": f"API key {done.id} ({done.name}) revoked."}
 
 
 def _read_password() -> str:

@@ -51,6 +51,8 @@ class AuditKind(StrEnum):
     ADMITTED_ANYWAY = "admitted_anyway"
     MEMBERS_IMPORTED = "members_imported"
     MEMBERS_EXPORTED = "members_exported"
+    API_KEY_ADDED = "api_key_added"
+    API_KEY_REVOKED = "api_key_revoked"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

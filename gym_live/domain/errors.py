@@ -42,6 +42,9 @@ class Reason(StrEnum):
     ACCOUNT_INACTIVE = "account_inactive"
     NOT_SIGNED_IN = "not_signed_in"
     LAST_ADMIN = "last_admin"
+    # The REST API.
+    INVALID_API_KEY = "invalid_api_key"
+    NOT_ALLOWED = "not_allowed"
 
 
 # Refusals that look like someone guessing card numbers or PINs (a kiosk then pauses).
@@ -195,3 +198,15 @@ class LastAdmin(Conflict):
     """The last active admin cannot be deactivated or made front desk."""
 
     code = Reason.LAST_ADMIN
+
+
+class InvalidApiKey(GymLiveError):
+    """No key, an unknown one, or a revoked one (HTTP 401)."""
+
+    code = Reason.INVALID_API_KEY
+
+
+class NotAllowed(GymLiveError):
+    """A valid key asked for what its scopes or locations do not cover (HTTP 403)."""
+
+    code = Reason.NOT_ALLOWED

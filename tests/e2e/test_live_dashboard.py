@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
@@ -163,6 +164,23 @@ def test_a_refused_check_in_is_shown_as_denied(app, names, screens) -> None:
     toast(desk, f"{names['10000001']}: This membership is frozen.")
     wait_on_both("denied", (a, b), ".gl-feed-row[data-kind=denied]", "membership frozen", since)
     numbers_match_the_database(app, a, b)
+
+
+def test_a_scan_through_the_api_reaches_both_dashboards(app, names, screens) -> None:
+    a, b, _ = screens
+    secret = app.cli.json("apikey", "add", "Front turnstile", "--scope", "scan")["key"]
+    since = arm(a, b)
+    answer = httpx.post(
+        f"{app.url}/api/v1/scans",
+        json={"member_code": "10000036", "location": "Downtown"},
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["action"] == "check_in"
+    wait_on_both("api", (a, b), ".gl-feed-row[data-kind=check_in]", names["10000036"], since)
+    numbers_match_the_database(app, a, b)
+    refused = httpx.post(f"{app.url}/api/v1/scans", json={"member_code": "10000036"})
+    assert refused.status_code == 401  # no key: through the app's own routes too
 
 
 def test_the_sweep_inside_the_app_auto_checks_out(app, names, screens) -> None:

@@ -1,0 +1,165 @@
+"""The REST API, v1: what turnstiles, door controllers and partner apps call.
+
+`POST /api/v1/scans` makes the kiosk's decision for a card at a location, and the same
+event reaches the dashboards. Every call carries an API key (`Authorization: Bearer
+<key>`, `python -m gym_live apikey add`). Bad input gets a 4xx naming the field, never a
+500: 401 without a valid key, 403 beyond its scopes or locations, 422 for a malformed body
+or an unknown location. The schema is at /api/openapi.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
+
+from gym_live import wording
+from gym_live.domain.api_keys import ApiKeyInfo, Scope, require_location
+from gym_live.domain.checkin import Action, CheckinResult, Source
+from gym_live.domain.errors import (
+    AlreadyCheckedIn,
+    AlreadyCheckedOut,
+    Conflict,
+    GymLiveError,
+    InvalidApiKey,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    PinRequired,
+    Reason,
+    ScanRefused,
+)
+from gym_live.domain.members import MAX_CODE_LENGTH
+from gym_live.services import api_keys, checkin
+from gym_live.services.deps import app_deps
+
+PREFIX = "/api/v1"
+# Routes anyone may call (the schema itself); every other one needs a key (a test
+# enumerates the routes and calls each without one).
+PUBLIC_PATHS = frozenset({"/api/openapi.json"})
+LOCATION_NAME_LENGTH = 80
+
+api = FastAPI(
+    title="gym_live API",
+    version="1",
+    description=__doc__,
+    openapi_url="/api/openapi.json",
+    docs_url=None,
+    redoc_url=None,
+)
+_bearer = HTTPBearer(auto_error=False, description="An API key made by an admin.")
+
+
+class ScanRequest(BaseModel):
+    member_code: str = Field(
+        min_length=1, max_length=MAX_CODE_LENGTH, description="The card's number as scanned."
+    )
+    location: str = Field(
+        min_length=1, max_length=LOCATION_NAME_LENGTH, description="The location's name."
+    )
+
+
+class ScanAnswer(BaseModel):
+    """The door's decision: let in (or out), or not, and what to show the member."""
+
+    ok: bool
+    action: Literal["check_in", "check_out"] | None = Field(
+        description="What happened; none when refused."
+    )
+    reason: str | None = Field(description="Why not, as a stable code; none when ok.")
+    message: str = Field(description="What the door may show the member.")
+    first_name: str | None = None
+    visits_left: int | None = Field(None, description="On a visit pass, after this visit.")
+    inside_now: int | None = Field(None, description="People at the location after the scan.")
+
+
+class Problem(BaseModel):
+    detail: str
+    reason: str
+
+
+async def scan_key(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKeyInfo:
+    """The caller's key, if it may scan; checked before the body is even read, so a caller
+    without one learns nothing from the validation errors."""
+    secret = credentials.credentials if credentials else None
+    return await asyncio.to_thread(api_keys.authorize, secret, Scope.SCAN, deps=app_deps())
+
+
+@api.post(
+    f"{PREFIX}/scans",
+    response_model=ScanAnswer,
+    responses={
+        401: {"model": Problem},
+        403: {"model": Problem},
+        409: {"model": Problem},
+        503: {"model": Problem},
+    },
+    summary="A card at a door",
+)
+async def post_scan(scan: ScanRequest, key: Annotated[ApiKeyInfo, Depends(scan_key)]) -> ScanAnswer:
+    """Check in, or out when already inside (the kiosk's toggle), or refuse and say why."""
+    require_location(key, scan.location)
+    try:
+        done = await asyncio.to_thread(
+            checkin.scan,
+            scan.member_code,
+            location=scan.location,
+            source=Source.API,
+            deps=app_deps(),
+        )
+    except NotFound as missing:  # the only thing a scan looks up by name is its location
+        raise InvalidInput(missing.message, field="location") from None
+    except ScanRefused as refusal:
+        return _refused(refusal.code, wording.for_members(refusal.code) or refusal.message)
+    except (AlreadyCheckedIn, AlreadyCheckedOut, PinRequired) as not_now:
+        return _refused(not_now.code, not_now.message)
+    return _answer(done)
+
+
+def _answer(done: CheckinResult) -> ScanAnswer:
+    first = done.member.first_name
+    checked_in = done.action is Action.CHECK_IN
+    return ScanAnswer(
+        ok=True,
+        action="check_in" if checked_in else "check_out",
+        reason=None,
+        message=f"Welcome, {first}!" if checked_in else f"Goodbye, {first}",
+        first_name=first,
+        visits_left=done.visits_left,
+        inside_now=done.location.inside_now,
+    )
+
+
+def _refused(reason: str, message: str) -> ScanAnswer:
+    return ScanAnswer(ok=False, action=None, reason=reason, message=message)
+
+
+@api.exception_handler(GymLiveError)
+async def _gym_live_error(request: Request, error: GymLiveError) -> JSONResponse:
+    """Our refusals as HTTP: who may call (401, 403), a lost race (409), bad input (422)."""
+    body: dict[str, Any] = {"detail": error.message, "reason": error.code}
+    if isinstance(error, InvalidApiKey):
+        return JSONResponse(body, 401, headers={"WWW-Authenticate": "Bearer"})
+    if isinstance(error, NotAllowed):
+        return JSONResponse(body, 403)
+    if isinstance(error, Conflict):
+        return JSONResponse(body, 409)
+    if isinstance(error, InvalidInput):
+        where = ["body", error.field] if error.field else ["body"]
+        body["detail"] = [{"loc": where, "msg": error.message, "type": error.code}]
+        return JSONResponse(body, 422)
+    return JSONResponse(body, 400)
+
+
+@api.exception_handler(SQLAlchemyError)
+async def _database_away(request: Request, error: SQLAlchemyError) -> JSONResponse:
+    """Nothing was decided: the caller may retry (a scan's transaction rolled back)."""
+    body = {"detail": "The database is not answering; try again.", "reason": Reason.DATABASE}
+    return JSONResponse(body, 503, headers={"Retry-After": "1"})
