@@ -10,17 +10,20 @@ or an unknown location. The schema is at /api/openapi.json.
 from __future__ import annotations
 
 import asyncio
+import functools
+import math
+import time
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 
 from gym_live import wording
-from gym_live.domain.api_keys import ApiKeyInfo, Scope, require_location
-from gym_live.domain.checkin import Action, CheckinResult, Source
+from gym_live.domain.api_keys import ApiKeyInfo, Scope, idempotency_key, require_location
+from gym_live.domain.checkin import Action, CheckinResult
 from gym_live.domain.errors import (
     AlreadyCheckedIn,
     AlreadyCheckedOut,
@@ -31,11 +34,13 @@ from gym_live.domain.errors import (
     NotAllowed,
     NotFound,
     PinRequired,
+    RateLimited,
     Reason,
     ScanRefused,
 )
 from gym_live.domain.members import MAX_CODE_LENGTH
-from gym_live.services import api_keys, checkin
+from gym_live.domain.rate_limit import RateLimits
+from gym_live.services import api_keys, api_scans
 from gym_live.services.deps import app_deps
 
 PREFIX = "/api/v1"
@@ -43,6 +48,8 @@ PREFIX = "/api/v1"
 # enumerates the routes and calls each without one).
 PUBLIC_PATHS = frozenset({"/api/openapi.json"})
 LOCATION_NAME_LENGTH = 80
+REPLAYED_HEADER = "Idempotent-Replayed"
+HEADERS = frozenset({"Idempotency-Key"})  # fields of a request that are its headers
 
 api = FastAPI(
     title="gym_live API",
@@ -89,7 +96,21 @@ async def scan_key(
     """The caller's key, if it may scan; checked before the body is even read, so a caller
     without one learns nothing from the validation errors."""
     secret = credentials.credentials if credentials else None
-    return await asyncio.to_thread(api_keys.authorize, secret, Scope.SCAN, deps=app_deps())
+    deps = app_deps()
+    key = await asyncio.to_thread(api_keys.authorize, secret, Scope.SCAN, deps=deps)
+    wait = _limits(deps.settings.api_rate).wait(key.id, time.monotonic())
+    if wait:
+        raise RateLimited(
+            f"Too many calls with this key: at most {deps.settings.api_rate:g} a second.",
+            retry_after=wait,
+        )
+    return key
+
+
+@functools.cache
+def _limits(rate: float) -> RateLimits:
+    """This instance's buckets (each instance counts its own calls)."""
+    return RateLimits(rate)
 
 
 @api.post(
@@ -99,28 +120,49 @@ async def scan_key(
         401: {"model": Problem},
         403: {"model": Problem},
         409: {"model": Problem},
+        429: {"model": Problem},
         503: {"model": Problem},
     },
     summary="A card at a door",
 )
-async def post_scan(scan: ScanRequest, key: Annotated[ApiKeyInfo, Depends(scan_key)]) -> ScanAnswer:
+async def post_scan(
+    scan: ScanRequest,
+    key: Annotated[ApiKeyInfo, Depends(scan_key)],
+    idempotency: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Retries with the same value within 24 h get the first answer.",
+        ),
+    ] = None,
+) -> ScanAnswer | JSONResponse:
     """Check in, or out when already inside (the kiosk's toggle), or refuse and say why."""
     require_location(key, scan.location)
     try:
         done = await asyncio.to_thread(
-            checkin.scan,
+            api_scans.scan,
             scan.member_code,
-            location=scan.location,
-            source=Source.API,
+            scan.location,
+            key=key,
+            idempotency_key=idempotency_key(idempotency),
+            answer_of=lambda outcome: _answer_to(outcome).model_dump_json(),
             deps=app_deps(),
         )
+    except api_scans.Replayed as first:
+        replay = ScanAnswer.model_validate_json(first.answer)
+        return JSONResponse(replay.model_dump(), headers={REPLAYED_HEADER: "true"})
     except NotFound as missing:  # the only thing a scan looks up by name is its location
         raise InvalidInput(missing.message, field="location") from None
-    except ScanRefused as refusal:
-        return _refused(refusal.code, wording.for_members(refusal.code) or refusal.message)
-    except (AlreadyCheckedIn, AlreadyCheckedOut, PinRequired) as not_now:
-        return _refused(not_now.code, not_now.message)
-    return _answer(done)
+    except (ScanRefused, AlreadyCheckedIn, AlreadyCheckedOut, PinRequired) as not_now:
+        return _answer_to(not_now)
+    return _answer_to(done)
+
+
+def _answer_to(outcome: CheckinResult | GymLiveError) -> ScanAnswer:
+    if isinstance(outcome, CheckinResult):
+        return _answer(outcome)
+    message = wording.for_members(outcome.code) if isinstance(outcome, ScanRefused) else ""
+    return _refused(outcome.code, message or outcome.message)
 
 
 def _answer(done: CheckinResult) -> ScanAnswer:
@@ -149,10 +191,14 @@ async def _gym_live_error(request: Request, error: GymLiveError) -> JSONResponse
         return JSONResponse(body, 401, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(error, NotAllowed):
         return JSONResponse(body, 403)
+    if isinstance(error, RateLimited):
+        retry = str(max(1, math.ceil(error.retry_after)))
+        return JSONResponse(body, 429, headers={"Retry-After": retry})
     if isinstance(error, Conflict):
         return JSONResponse(body, 409)
     if isinstance(error, InvalidInput):
-        where = ["body", error.field] if error.field else ["body"]
+        where = ["header" if error.field in HEADERS else "body"]
+        where += [error.field] if error.field else []
         body["detail"] = [{"loc": where, "msg": error.message, "type": error.code}]
         return JSONResponse(body, 422)
     return JSONResponse(body, 400)

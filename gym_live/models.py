@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from gym_live.domain.api_keys import IDEMPOTENCY_KEY_LENGTH
 from gym_live.domain.api_keys import NAME_LENGTH as API_KEY_NAME_LENGTH
 from gym_live.domain.audit import DETAIL_LENGTH, SUBJECT_LENGTH, AuditKind
 from gym_live.domain.checkin import CheckoutReason, Source
@@ -255,6 +256,19 @@ class ApiKeyLocation(SQLModel, table=True):
 
     api_key_id: int = Field(foreign_key="api_key.id", primary_key=True)
     location_id: int = Field(foreign_key="location.id", primary_key=True)
+
+
+class ApiRequest(SQLModel, table=True):
+    """A scan sent with an Idempotency-Key, and the answer given: a retry gets it again."""
+
+    __tablename__ = "api_request"
+
+    api_key_id: int = Field(foreign_key="api_key.id", primary_key=True)
+    idempotency_key: str = Field(
+        sa_column=sa.Column(sa.String(IDEMPOTENCY_KEY_LENGTH), primary_key=True)
+    )
+    created_at: datetime = Field(sa_column=_utc_column())
+    answer: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
 
 
 class Staff(SQLModel, table=True):

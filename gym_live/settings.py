@@ -32,6 +32,8 @@ class Settings:
     photo_dir: str = "photos"
     # Origins (scheme://host[:port]) besides the app's own whose pages may open its WebSocket.
     allowed_origins: tuple[str, ...] = ()
+    # Calls a second each API key may make to one instance (twice that in a burst).
+    api_rate: float = 10.0
 
     @property
     def zone(self) -> ZoneInfo:
@@ -54,6 +56,7 @@ class Settings:
             sweep_interval=_seconds(env, "GYM_SWEEP_INTERVAL", 60),
             demo_location=env.get("GYM_DEMO_LOCATION", "Downtown"),
             photo_dir=env.get("GYM_PHOTO_DIR") or "photos",
+            api_rate=_per_second(env, "GYM_API_RATE", 10.0),
             allowed_origins=tuple(
                 origin.strip()
                 for origin in env.get("GYM_ALLOWED_ORIGINS", "").split(",")
@@ -76,6 +79,17 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> timedelta:
     if seconds <= 0:
         raise ConfigError(f"{name}={raw!r} must be a positive number of seconds (or 30m, 4h)")
     return timedelta(seconds=seconds)
+
+
+def _per_second(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        rate = float(raw) if raw else default
+    except ValueError:
+        rate = -1.0
+    if not 0 < rate < float("inf"):
+        raise ConfigError(f"{name}={raw!r} must be a positive number (calls a second)")
+    return rate
 
 
 @functools.cache

@@ -19,6 +19,9 @@ KEY_PREFIX = "gl_"
 # A key's use is written at most this often (a turnstile scans many times a minute).
 LAST_USED_EVERY_SECONDS = 60
 NAME, SCOPE = "name", "scope"
+# A retried request with the same Idempotency-Key within this long gets the first answer.
+IDEMPOTENCY_HOURS = 24
+IDEMPOTENCY_KEY_LENGTH = 255
 
 
 class Scope(StrEnum):
@@ -47,6 +50,18 @@ def require_location(key: ApiKeyInfo, location: str) -> None:
     """A key limited to some locations scans only there."""
     if key.locations and " ".join(location.split()) not in key.locations:
         raise NotAllowed(f"This API key may not scan at {location!r}.", field="location")
+
+
+def idempotency_key(raw: str | None) -> str | None:
+    """The header's value, if sent: printable ASCII, at most IDEMPOTENCY_KEY_LENGTH."""
+    if raw is None:
+        return None
+    if not 0 < len(raw) <= IDEMPOTENCY_KEY_LENGTH or not raw.isascii() or not raw.isprintable():
+        raise InvalidInput(
+            f"Idempotency-Key is 1 to {IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.",
+            field="Idempotency-Key",
+        )
+    return raw
 
 
 def key_name(raw: str) -> str:

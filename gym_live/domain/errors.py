@@ -45,6 +45,7 @@ class Reason(StrEnum):
     # The REST API.
     INVALID_API_KEY = "invalid_api_key"
     NOT_ALLOWED = "not_allowed"
+    RATE_LIMITED = "rate_limited"
 
 
 # Refusals that look like someone guessing card numbers or PINs (a kiosk then pauses).
@@ -210,3 +211,13 @@ class NotAllowed(GymLiveError):
     """A valid key asked for what its scopes or locations do not cover (HTTP 403)."""
 
     code = Reason.NOT_ALLOWED
+
+
+class RateLimited(GymLiveError):
+    """A key called faster than its rate (HTTP 429): it may call again in `retry_after` s."""
+
+    code = Reason.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

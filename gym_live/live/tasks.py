@@ -7,8 +7,8 @@
   round however many events came in it, spaced by the rooms' size; the rows round
   follows with the feed and "who is inside" rows, at most every ROWS_INTERVAL;
 - the reconcile re-reads everything every interval (changes made outside the app) and sends
-  revoked kiosks back to pairing; the sweep closes visits past the maximum stay and ends
-  freezes past their last day.
+  revoked kiosks back to pairing; the sweep closes visits past the maximum stay, ends
+  freezes past their last day, and forgets API answers older than a day.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from gym_live.adapters import metrics
 from gym_live.domain.events import EventKind
-from gym_live.services import member_changes, sweep
+from gym_live.services import api_scans, member_changes, sweep
 
 if TYPE_CHECKING:
     from gym_live.live.hub import LiveHub
@@ -150,6 +150,7 @@ async def sweep_forever(hub: LiveHub) -> None:
     while True:
         await logged(asyncio.to_thread(sweep.auto_checkout, deps=hub.deps))
         await logged(asyncio.to_thread(member_changes.unfreeze_ended, deps=hub.deps))
+        await logged(asyncio.to_thread(api_scans.forget_old_requests, deps=hub.deps))
         await asyncio.sleep(hub.deps.settings.sweep_interval.total_seconds())
 
 

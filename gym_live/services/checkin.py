@@ -40,11 +40,15 @@ class Door:
 
     `enter` runs first inside the scan's transaction and holds the location's row until
     commit. A kiosk's `enter` checks its token and its recent guesses there, so neither can
-    change before the scan is recorded, and the scan costs one transaction.
+    change before the scan is recorded, and the scan costs one transaction. An API call's
+    `enter` claims its idempotency key there, and its `answered` stores the answer.
     """
 
     pin: str | None = None
     enter: Callable[[Session, datetime], Entrance] | None = None
+    # Called with the outcome (a result, or the refusal) just before it commits, so what a
+    # caller records of it (an API's answer to a retried request) commits with it.
+    answered: Callable[[Session, CheckinResult | ScanRefused], None] | None = None
 
 
 def scan(
@@ -129,9 +133,11 @@ def _run(
                     result = step(txn, member, visit_queries.open_visit(session, member.id))
                 except ScanRefused as refusal:
                     steps.record_denial(txn, code, member, refusal)
+                    _answered(door, session, refusal)
                     session.commit()
                     _publish(deps, txn.events)
                     raise
+                _answered(door, session, result)
                 session.commit()
             _publish(deps, txn.events)
             return result
@@ -144,6 +150,11 @@ def _entrance(session: Session, location: str | None, door: Door, now: datetime)
     if door.enter is not None:
         return door.enter(session, now)
     return Entrance(resolve_location(session, location, lock=True))
+
+
+def _answered(door: Door, session: Session, outcome: CheckinResult | ScanRefused) -> None:
+    if door.answered is not None:
+        door.answered(session, outcome)
 
 
 def _publish(deps: Deps, events: list[GymEvent]) -> None:

@@ -5,6 +5,8 @@ locations, or with a malformed body."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -16,7 +18,7 @@ from gym_live import api
 from gym_live.domain.checkin import Source
 from gym_live.domain.events import EventKind
 from gym_live.models import ApiKey, AuditEvent, DeniedAttempt, Visit
-from gym_live.services import api_keys, member_changes
+from gym_live.services import api_keys, api_scans, member_changes
 from gym_live.services.deps import Deps
 from tests.helpers.builders import count, gym, member, open_visits
 from tests.helpers.fakes import FakeClock
@@ -28,6 +30,7 @@ CODE = "10000001"
 @pytest.fixture
 def client(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.setattr(api, "app_deps", lambda: deps)
+    api._limits.cache_clear()  # each test's keys start with full buckets
     gym(deps)
     gym(deps, name="Harbour")
     member(deps, CODE, "Anna Schmidt")
@@ -41,7 +44,15 @@ def key(deps: Deps, *scopes: str, locations: tuple[str, ...] = ()) -> dict[str, 
     return {"Authorization": f"Bearer {secret}"}
 
 
-def scan(client: TestClient, headers: dict[str, str], code: str = CODE, where: str = "Downtown"):
+def scan(
+    client: TestClient,
+    headers: dict[str, str],
+    code: str = CODE,
+    where: str = "Downtown",
+    retry_as: str | None = None,
+):
+    if retry_as is not None:
+        headers = headers | {"Idempotency-Key": retry_as}
     return client.post(SCANS, json={"member_code": code, "location": where}, headers=headers)
 
 
@@ -203,3 +214,78 @@ def test_the_schema_documents_the_scan_and_its_key(client: TestClient) -> None:
 def _audit(deps: Deps) -> list[AuditEvent]:
     with deps.engine.connect() as conn:
         return list(conn.execute(sa.select(AuditEvent).order_by(AuditEvent.id)).all())
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer_and_never_toggles(
+    client: TestClient, deps: Deps, clock: FakeClock
+) -> None:
+    turnstile = key(deps)
+    first = scan(client, turnstile, retry_as="door-1-0001")
+    clock.advance(minutes=30)  # past the re-scan window: a new scan would check out
+    again = scan(client, turnstile, retry_as="door-1-0001")
+    assert again.json() == first.json() and first.json()["action"] == "check_in"
+    assert again.headers[api.REPLAYED_HEADER] == "true"
+    assert api.REPLAYED_HEADER not in first.headers
+    assert open_visits(deps) == 1 and len(deps.bus.events) == 1
+    other = scan(client, turnstile, retry_as="door-1-0002")  # a new request
+    assert other.json()["action"] == "check_out" and open_visits(deps) == 0
+    clock.advance(hours=25)  # a day on, the first key is forgotten
+    assert api_scans.forget_old_requests(deps=deps) == 2
+    later = scan(client, turnstile, retry_as="door-1-0001")
+    assert api.REPLAYED_HEADER not in later.headers and later.json()["action"] == "check_in"
+
+
+def test_a_refusal_is_replayed_too_and_logged_once(client: TestClient, deps: Deps) -> None:
+    turnstile = key(deps)
+    answers = [scan(client, turnstile, code="99999999", retry_as="r-1").json() for _ in range(3)]
+    assert answers[0]["reason"] == "unknown_code" and answers.count(answers[0]) == 3
+    assert count(deps, DeniedAttempt) == 1
+
+
+def test_concurrent_retries_with_one_idempotency_key_make_one_visit(
+    client: TestClient, deps: Deps
+) -> None:
+    turnstile = key(deps)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(
+            pool.map(lambda _: scan(client, turnstile, retry_as="burst").json(), range(8))
+        )
+    assert all(answer == answers[0] for answer in answers), answers
+    assert answers[0]["action"] == "check_in"
+    assert count(deps, Visit) == 1 and len(deps.bus.events) == 1
+
+
+def test_idempotency_keys_are_per_api_key(client: TestClient, deps: Deps) -> None:
+    member(deps, "10000002", "Ben Other")
+    scan(client, key(deps), retry_as="same")
+    theirs = scan(client, key(deps), code="10000002", retry_as="same").json()
+    assert theirs["first_name"] == "Ben" and open_visits(deps) == 2
+
+
+@pytest.mark.parametrize(
+    "value", [b"x" * 256, "ключ".encode(), b"tab\there"], ids=["long", "not-ascii", "tab"]
+)
+def test_a_malformed_idempotency_key_is_a_422_naming_the_header(
+    client: TestClient, deps: Deps, value: bytes
+) -> None:
+    answer = client.post(
+        SCANS,
+        json={"member_code": CODE, "location": "Downtown"},
+        headers=key(deps) | {"Idempotency-Key": value},
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert open_visits(deps) == 0
+
+
+def test_a_key_that_calls_too_fast_gets_429_with_retry_after(
+    client: TestClient, deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = replace(deps, settings=replace(deps.settings, api_rate=1.0))
+    monkeypatch.setattr(api, "app_deps", lambda: slow)
+    turnstile = key(slow)
+    codes = [scan(client, turnstile, code="99999999").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]  # a burst of two, then one a second
+    limited = scan(client, turnstile, code="99999999")
+    assert limited.headers["retry-after"] == "1" and limited.json()["reason"] == "rate_limited"
+    assert count(deps, DeniedAttempt) == 2  # the limited calls did nothing
