@@ -1,10 +1,12 @@
 """The REST API, v1: what turnstiles, door controllers and partner apps call.
 
 `POST /api/v1/scans` makes the kiosk's decision for a card at a location, and the same
-event reaches the dashboards. Every call carries an API key (`Authorization: Bearer
-<key>`, `python -m gym_live apikey add`). Bad input gets a 4xx naming the field, never a
-500: 401 without a valid key, 403 beyond its scopes or locations, 422 for a malformed body
-or an unknown location. The schema is at /api/openapi.json.
+event reaches the dashboards. It needs an API key (`Authorization: Bearer <key>`, `python
+-m gym_live apikey add`). `GET /api/v1/locations` and `/api/v1/locations/{id}/occupancy`
+are public: how busy each location is, with no member data. Bad input gets a 4xx naming
+the field, never a 500: 401 without a valid key, 403 beyond its scopes or locations, 422
+for a malformed body or an unknown location, 429 beyond the key's rate. The schema is at
+/api/openapi.json.
 """
 
 from __future__ import annotations
@@ -33,20 +35,26 @@ from gym_live.domain.errors import (
     InvalidInput,
     NotAllowed,
     NotFound,
+    NotReady,
     PinRequired,
     RateLimited,
     Reason,
     ScanRefused,
 )
 from gym_live.domain.members import MAX_CODE_LENGTH
+from gym_live.domain.occupancy import BusyLevel
 from gym_live.domain.rate_limit import RateLimits
-from gym_live.services import api_keys, api_scans
+from gym_live.live.hub import get_hub
+from gym_live.presentation import DashboardValues
+from gym_live.services import api_keys, api_scans, occupancy
 from gym_live.services.deps import app_deps
 
 PREFIX = "/api/v1"
-# Routes anyone may call (the schema itself); every other one needs a key (a test
-# enumerates the routes and calls each without one).
-PUBLIC_PATHS = frozenset({"/api/openapi.json"})
+# Routes anyone may call (the schema, how busy the locations are); every other one needs a
+# key (a test enumerates the routes and calls each without one).
+PUBLIC_PATHS = frozenset(
+    {"/api/openapi.json", f"{PREFIX}/locations", f"{PREFIX}/locations/{{location_id}}/occupancy"}
+)
 LOCATION_NAME_LENGTH = 80
 REPLAYED_HEADER = "Idempotent-Replayed"
 HEADERS = frozenset({"Idempotency-Key"})  # fields of a request that are its headers
@@ -83,6 +91,18 @@ class ScanAnswer(BaseModel):
     first_name: str | None = None
     visits_left: int | None = Field(None, description="On a visit pass, after this visit.")
     inside_now: int | None = Field(None, description="People at the location after the scan.")
+
+
+class LocationOccupancy(BaseModel):
+    """How busy a location is now, and usually at this weekday and hour (last 8 weeks)."""
+
+    id: int
+    name: str
+    capacity: int
+    inside_now: int
+    level: BusyLevel
+    usual_inside: float = Field(description="Average people inside at this time of day.")
+    usual_level: BusyLevel
 
 
 class Problem(BaseModel):
@@ -183,6 +203,53 @@ def _refused(reason: str, message: str) -> ScanAnswer:
     return ScanAnswer(ok=False, action=None, reason=reason, message=message)
 
 
+@api.get(f"{PREFIX}/locations", response_model=list[LocationOccupancy], summary="Locations")
+async def list_locations() -> list[LocationOccupancy]:
+    """Every location, how full it is now and usually (public: no key, no names)."""
+    return [await _occupancy(location_id) for location_id in sorted(_live_views())]
+
+
+@api.get(
+    f"{PREFIX}/locations/{{location_id}}/occupancy",
+    response_model=LocationOccupancy,
+    responses={404: {"model": Problem}, 503: {"model": Problem}},
+    summary="How busy a location is",
+)
+async def location_occupancy(location_id: int) -> LocationOccupancy:
+    """People inside now, the busy level, and the usual for this weekday and hour."""
+    if location_id not in _live_views():
+        raise NotFound(f"No location with id {location_id}.")
+    return await _occupancy(location_id)
+
+
+def _live_views() -> dict[int, DashboardValues]:
+    hub = get_hub()
+    if not hub.loaded:
+        raise NotReady("This instance is still loading; try again in a moment.")
+    return hub.views
+
+
+async def _occupancy(location_id: int) -> LocationOccupancy:
+    view = _live_views()[location_id]
+    now = await asyncio.to_thread(
+        occupancy.occupancy,
+        location_id,
+        view["location_name"],
+        view["capacity"],
+        view["inside_now"],
+        deps=app_deps(),
+    )
+    return LocationOccupancy(
+        id=now.location_id,
+        name=now.name,
+        capacity=now.capacity,
+        inside_now=now.inside_now,
+        level=now.level,
+        usual_inside=now.usual_inside,
+        usual_level=now.usual_level,
+    )
+
+
 @api.exception_handler(GymLiveError)
 async def _gym_live_error(request: Request, error: GymLiveError) -> JSONResponse:
     """Our refusals as HTTP: who may call (401, 403), a lost race (409), bad input (422)."""
@@ -196,6 +263,10 @@ async def _gym_live_error(request: Request, error: GymLiveError) -> JSONResponse
         return JSONResponse(body, 429, headers={"Retry-After": retry})
     if isinstance(error, Conflict):
         return JSONResponse(body, 409)
+    if isinstance(error, NotFound):
+        return JSONResponse(body, 404)
+    if isinstance(error, NotReady):
+        return JSONResponse(body, 503, headers={"Retry-After": "1"})
     if isinstance(error, InvalidInput):
         where = ["header" if error.field in HEADERS else "body"]
         where += [error.field] if error.field else []

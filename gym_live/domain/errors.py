@@ -46,6 +46,7 @@ class Reason(StrEnum):
     INVALID_API_KEY = "invalid_api_key"
     NOT_ALLOWED = "not_allowed"
     RATE_LIMITED = "rate_limited"
+    NOT_READY = "not_ready"
 
 
 # Refusals that look like someone guessing card numbers or PINs (a kiosk then pauses).
@@ -221,3 +222,9 @@ class RateLimited(GymLiveError):
     def __init__(self, message: str, *, retry_after: float) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class NotReady(GymLiveError):
+    """This instance cannot answer yet (its live views are still loading): HTTP 503."""
+
+    code = Reason.NOT_READY

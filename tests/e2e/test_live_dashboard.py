@@ -181,6 +181,9 @@ def test_a_scan_through_the_api_reaches_both_dashboards(app, names, screens) -> 
     numbers_match_the_database(app, a, b)
     refused = httpx.post(f"{app.url}/api/v1/scans", json={"member_code": "10000036"})
     assert refused.status_code == 401  # no key: through the app's own routes too
+    [downtown] = httpx.get(f"{app.url}/api/v1/locations").json()  # public, no key
+    assert downtown["inside_now"] == app.cli.json("stats")["inside_now"]
+    assert names["10000036"] not in httpx.get(f"{app.url}/api/v1/locations").text
 
 
 def test_the_sweep_inside_the_app_auto_checks_out(app, names, screens) -> None:

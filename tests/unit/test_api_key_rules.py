@@ -1,8 +1,10 @@
-"""API keys' rules (domain/api_keys.py) and the per-key rate limit (domain/rate_limit.py)."""
+"""API keys' rules (domain/api_keys.py), the per-key rate limit (domain/rate_limit.py), and
+the public occupancy's levels and "usual" moments (domain/occupancy.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -17,6 +19,7 @@ from gym_live.domain.api_keys import (
     stored_scopes,
 )
 from gym_live.domain.errors import InvalidInput, NotAllowed
+from gym_live.domain.occupancy import busy_level, usual_moments
 from gym_live.domain.rate_limit import RateLimits, TokenBucket
 
 
@@ -69,3 +72,22 @@ def test_each_key_has_its_own_bucket() -> None:
     limits = RateLimits(rate=1.0)
     assert [limits.wait(1, 0.0) for _ in range(2)] == [0.0, 0.0]
     assert limits.wait(1, 0.0) > 0 and limits.wait(2, 0.0) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("inside", "level"),
+    [(0, "quiet"), (3, "quiet"), (3.5, "moderate"), (7, "busy"), (10, "full"), (12, "full")],
+)
+def test_busy_levels_by_share_of_capacity(inside: float, level: str) -> None:
+    assert busy_level(inside, 10) == level
+
+
+def test_the_usual_asks_for_the_same_wall_clock_time_across_a_dst_change() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    # Wednesday 2026-04-01, 18:05 in Berlin (summer time); four weeks back is winter time.
+    now = datetime(2026, 4, 1, 16, 5, tzinfo=UTC)
+    moments = usual_moments(now, berlin)
+    assert len(moments) == 8
+    assert {m.astimezone(berlin).strftime("%a %H:%M") for m in moments} == {"Wed 18:30"}
+    assert moments[0] == datetime(2026, 3, 25, 17, 30, tzinfo=UTC)  # summer: UTC+2
+    assert moments[-1] == datetime(2026, 2, 4, 17, 30, tzinfo=UTC)  # winter: UTC+1
