@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 
-from bench import browsers, cluster, fanout, instances, load, members
+from bench import browsers, cluster, fanout, instances, load, members, occupancy
 from bench.browsers import WAIT_FOR_NUMBER
 from bench.clients import Tab, open_dashboards, signed_in
 from bench.harness import (
@@ -215,6 +215,7 @@ SCENARIOS: dict[str, Callable[[], object]] = {
     "instances": instances.instances,
     "cluster": cluster.cluster,
     "members": members.members,
+    "occupancy": occupancy.occupancy,
 }
 
 
