@@ -12,6 +12,7 @@ for a malformed body or an unknown location, 429 beyond the key's rate. The sche
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import math
 import time
@@ -45,7 +46,7 @@ from gym_live.domain.members import MAX_CODE_LENGTH
 from gym_live.domain.occupancy import BusyLevel
 from gym_live.domain.rate_limit import RateLimits
 from gym_live.live.hub import get_hub
-from gym_live.presentation import DashboardValues
+from gym_live.presentation import DashboardValues, goodbye_title, welcome_title
 from gym_live.services import api_keys, api_scans, occupancy
 from gym_live.services.deps import app_deps
 
@@ -192,7 +193,7 @@ def _answer(done: CheckinResult) -> ScanAnswer:
         ok=True,
         action="check_in" if checked_in else "check_out",
         reason=None,
-        message=f"Welcome, {first}!" if checked_in else f"Goodbye, {first}",
+        message=welcome_title(first) if checked_in else goodbye_title(first),
         first_name=first,
         visits_left=done.visits_left,
         inside_now=done.location.inside_now,
@@ -239,15 +240,7 @@ async def _occupancy(location_id: int) -> LocationOccupancy:
         view["inside_now"],
         deps=app_deps(),
     )
-    return LocationOccupancy(
-        id=now.location_id,
-        name=now.name,
-        capacity=now.capacity,
-        inside_now=now.inside_now,
-        level=now.level,
-        usual_inside=now.usual_inside,
-        usual_level=now.usual_level,
-    )
+    return LocationOccupancy(**dataclasses.asdict(now))
 
 
 @api.exception_handler(GymLiveError)

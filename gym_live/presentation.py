@@ -31,6 +31,16 @@ UPDATED_AT, LOCATIONS, RELAY_NOTICE = "updated_at", "locations", "relay_notice"
 NO_STAY = "\u2013"  # an en dash: no completed visit today yet
 
 
+def welcome_title(first_name: str) -> str:
+    """What the door says to a member it lets in (the kiosk, the REST API)."""
+    return f"Welcome, {first_name}!"
+
+
+def goodbye_title(first_name: str) -> str:
+    """What the door says to a member on the way out (the kiosk adds the stay)."""
+    return f"Goodbye, {first_name}"
+
+
 def welcome_detail(done: CheckinResult) -> str:
     """The kiosk's line under "Welcome, Anna!": what the check-in ran on (the visits left on
     the pass, or the membership's end), when that ends within a week, and the month's

@@ -21,7 +21,7 @@ _usual_by_quarter: dict[tuple[str, int, int], float] = {}
 
 @dataclass(frozen=True)
 class Occupancy:
-    location_id: int
+    id: int  # the location's
     name: str
     capacity: int
     inside_now: int

@@ -22,7 +22,13 @@ from gym_live.domain.members import MAX_CODE_LENGTH
 from gym_live.live.hub import get_hub
 from gym_live.live.rooms import for_kiosks
 from gym_live.pages import routes
-from gym_live.presentation import DashboardValues, stay_text, welcome_detail
+from gym_live.presentation import (
+    DashboardValues,
+    goodbye_title,
+    stay_text,
+    welcome_detail,
+    welcome_title,
+)
 from gym_live.services import kiosks
 from gym_live.services.deps import app_deps
 from gym_live.states.room_copy import RoomCopy
@@ -121,7 +127,7 @@ class KioskState(RoomCopy, rx.State):
         if admitted is None or admitted.visit_id <= self._admitted_shown:
             return None
         self._admitted_shown = admitted.visit_id
-        self._show("welcome", f"Welcome, {admitted.first_name}!", wording.ADMITTED_AT_DESK)
+        self._show("welcome", welcome_title(admitted.first_name), wording.ADMITTED_AT_DESK)
         return self._answered()
 
     def _room_values(self) -> DashboardValues | None:
@@ -139,9 +145,9 @@ class KioskState(RoomCopy, rx.State):
         first = done.member.first_name
         if done.checked_out_at is not None:
             stay = _unbroken(stay_text(done.stay_seconds or 0) + " today")
-            self._show("goodbye", f"Goodbye, {first} \u2014 {stay}", wording.SEE_YOU_SOON)
+            self._show("goodbye", f"{goodbye_title(first)} \u2014 {stay}", wording.SEE_YOU_SOON)
             return
-        self._show("welcome", f"Welcome, {first}!", welcome_detail(done))
+        self._show("welcome", welcome_title(first), welcome_detail(done))
 
     def _show(self, screen: str, title: str, detail: str) -> None:
         self.screen, self.title, self.detail = screen, title, detail
