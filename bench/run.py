@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 
-from bench import browsers, cluster, fanout, instances, load, members, occupancy
+from bench import browsers, cluster, exports, fanout, instances, load, members, occupancy
 from bench.browsers import WAIT_FOR_NUMBER
 from bench.clients import Tab, open_dashboards, signed_in
 from bench.harness import (
@@ -216,6 +216,7 @@ SCENARIOS: dict[str, Callable[[], object]] = {
     "cluster": cluster.cluster,
     "members": members.members,
     "occupancy": occupancy.occupancy,
+    "exports": exports.exports,
 }
 
 

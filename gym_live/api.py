@@ -3,10 +3,12 @@
 `POST /api/v1/scans` makes the kiosk's decision for a card at a location, and the same
 event reaches the dashboards. It needs an API key (`Authorization: Bearer <key>`, `python
 -m gym_live apikey add`). `GET /api/v1/locations` and `/api/v1/locations/{id}/occupancy`
-are public: how busy each location is, with no member data. Bad input gets a 4xx naming
+are public: how busy each location is, with no member data. `GET /api/v1/visits.csv` and
+`/api/v1/members.csv` send every visit of a period, and every member, to a key with the
+export scope or to an admin signed in in the same browser. Bad input gets a 4xx naming
 the field, never a 500: 401 without a valid key, 403 beyond its scopes or locations, 422
 for a malformed body or an unknown location, 429 beyond the key's rate. The schema is at
-/api/openapi.json.
+/api/openapi.json, and to read at /api/docs.
 """
 
 from __future__ import annotations
@@ -16,16 +18,27 @@ import dataclasses
 import functools
 import math
 import time
+from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException
 
 from gym_live import wording
-from gym_live.domain.api_keys import ApiKeyInfo, Scope, idempotency_key, require_location
+from gym_live.api_docs import docs_page
+from gym_live.csv_download import csv_download
+from gym_live.domain.api_keys import (
+    ApiKeyInfo,
+    Scope,
+    export_locations,
+    idempotency_key,
+    require_every_location,
+    require_location,
+)
 from gym_live.domain.checkin import Action, CheckinResult
 from gym_live.domain.errors import (
     AlreadyCheckedIn,
@@ -45,20 +58,30 @@ from gym_live.domain.errors import (
 from gym_live.domain.members import MAX_CODE_LENGTH
 from gym_live.domain.occupancy import BusyLevel
 from gym_live.domain.rate_limit import RateLimits
+from gym_live.domain.staff import Role
+from gym_live.domain.visit_export import period
 from gym_live.live.hub import get_hub
 from gym_live.presentation import DashboardValues, goodbye_title, welcome_title
-from gym_live.services import api_keys, api_scans, occupancy
+from gym_live.services import api_keys, api_scans, member_export, occupancy, visit_export
 from gym_live.services.deps import app_deps
+from gym_live.staff_files import signed_in_staff
 
 PREFIX = "/api/v1"
 # Routes anyone may call (the schema, how busy the locations are); every other one needs a
 # key (a test enumerates the routes and calls each without one).
+DOCS = "/api/docs"
 PUBLIC_PATHS = frozenset(
-    {"/api/openapi.json", f"{PREFIX}/locations", f"{PREFIX}/locations/{{location_id}}/occupancy"}
+    {
+        "/api/openapi.json",
+        DOCS,
+        f"{PREFIX}/locations",
+        f"{PREFIX}/locations/{{location_id}}/occupancy",
+    }
 )
 LOCATION_NAME_LENGTH = 80
 REPLAYED_HEADER = "Idempotent-Replayed"
 HEADERS = frozenset({"Idempotency-Key"})  # fields of a request that are its headers
+_PARAMETERS = {"GET": "query", "POST": "body"}  # where the other fields are
 
 api = FastAPI(
     title="gym_live API",
@@ -116,9 +139,13 @@ async def scan_key(
 ) -> ApiKeyInfo:
     """The caller's key, if it may scan; checked before the body is even read, so a caller
     without one learns nothing from the validation errors."""
-    secret = credentials.credentials if credentials else None
+    return await _key(credentials.credentials if credentials else None, Scope.SCAN)
+
+
+async def _key(secret: str | None, scope: Scope) -> ApiKeyInfo:
+    """The key, if active, for `scope`, and within its rate."""
     deps = app_deps()
-    key = await asyncio.to_thread(api_keys.authorize, secret, Scope.SCAN, deps=deps)
+    key = await asyncio.to_thread(api_keys.authorize, secret, scope, deps=deps)
     wait = _limits(deps.settings.api_rate).wait(key.id, time.monotonic())
     if wait:
         raise RateLimited(
@@ -126,6 +153,33 @@ async def scan_key(
             retry_after=wait,
         )
     return key
+
+
+@dataclasses.dataclass(frozen=True)
+class Exporter:
+    """Who asks for a file: an API key with the export scope, or an admin signed in in
+    this browser (the staff files' cookie)."""
+
+    key: ApiKeyInfo | None
+    staff_id: int | None = None
+
+    @property
+    def via(self) -> str:
+        return f"API key {self.key.name!r}" if self.key else ""
+
+
+async def export_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Exporter:
+    if credentials is not None:
+        return Exporter(await _key(credentials.credentials, Scope.EXPORT))
+    staff = await signed_in_staff(request, app_deps())
+    if staff is None:
+        raise InvalidApiKey("Send an API key with the export scope, or sign in as an admin.")
+    if staff.role != Role.ADMIN:
+        raise NotAllowed("Only an admin can export.")
+    return Exporter(None, staff.id)
 
 
 @functools.cache
@@ -138,6 +192,7 @@ def _limits(rate: float) -> RateLimits:
     f"{PREFIX}/scans",
     response_model=ScanAnswer,
     responses={
+        400: {"model": Problem, "description": "The body is not JSON."},
         401: {"model": Problem},
         403: {"model": Problem},
         409: {"model": Problem},
@@ -243,6 +298,72 @@ async def _occupancy(location_id: int) -> LocationOccupancy:
     return LocationOccupancy(**dataclasses.asdict(now))
 
 
+# A day in a query: YYYY-MM-DD (checked by visit_export.period, which names the field).
+_DAY: dict[str, Any] = {"pattern": r"^\d{4}-\d{2}-\d{2}$", "json_schema_extra": {"format": "date"}}
+
+
+class CsvFile(Response):
+    media_type = "text/csv"
+
+
+_PROBLEM = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+_CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+    401: _PROBLEM,
+    403: _PROBLEM,
+    429: _PROBLEM,
+}
+
+
+@api.get(f"{PREFIX}/visits.csv", response_class=CsvFile, responses=_CSV, summary="Visits")
+async def export_visits(
+    caller: Annotated[Exporter, Depends(export_caller)],
+    first: Annotated[
+        str | None, Query(alias="from", description="The first day; none: all.", **_DAY)
+    ] = None,
+    last: Annotated[
+        str | None, Query(alias="to", description="The last day, included; none: today.", **_DAY)
+    ] = None,
+    location: Annotated[
+        str | None, Query(min_length=1, max_length=LOCATION_NAME_LENGTH, description="A name.")
+    ] = None,
+) -> Response:
+    """Every visit of the period, in check-in order: member, location, times in the
+    location's zone, stay, how they left, source, who let them in or out (or in anyway)."""
+    deps = app_deps()
+    names = export_locations(caller.key, location)
+    query, heading = await asyncio.to_thread(
+        visit_export.start_export,
+        period(first, last),
+        names,
+        by=caller.staff_id,
+        via=caller.via,
+        deps=deps,
+    )
+    filename = f"visits-{first or 'start'}-{last or deps.today()}.csv"
+    next_page = functools.partial(visit_export.next_lines, query, deps=deps)
+    return csv_download(filename, heading, next_page)
+
+
+@api.get(f"{PREFIX}/members.csv", response_class=CsvFile, responses=_CSV, summary="Members")
+async def export_members(caller: Annotated[Exporter, Depends(export_caller)]) -> Response:
+    """Every member, by card number, under the headings an import reads."""
+    if caller.key is not None:
+        require_every_location(caller.key)
+    deps = app_deps()
+    heading = await asyncio.to_thread(
+        member_export.start_export, by=caller.staff_id, via=caller.via, deps=deps
+    )
+    filename = f"members-{deps.today()}.csv"
+    return csv_download(filename, heading, functools.partial(member_export.next_lines, deps=deps))
+
+
+@api.get(DOCS, response_class=HTMLResponse, include_in_schema=False)
+async def docs() -> HTMLResponse:
+    """The reference, from the schema (public, as the schema is)."""
+    return HTMLResponse(docs_page(api.openapi()))
+
+
 @api.exception_handler(GymLiveError)
 async def _gym_live_error(request: Request, error: GymLiveError) -> JSONResponse:
     """Our refusals as HTTP: who may call (401, 403), a lost race (409), bad input (422)."""
@@ -261,11 +382,19 @@ async def _gym_live_error(request: Request, error: GymLiveError) -> JSONResponse
     if isinstance(error, NotReady):
         return JSONResponse(body, 503, headers={"Retry-After": "1"})
     if isinstance(error, InvalidInput):
-        where = ["header" if error.field in HEADERS else "body"]
+        where = ["header" if error.field in HEADERS else _PARAMETERS[request.method]]
         where += [error.field] if error.field else []
         body["detail"] = [{"loc": where, "msg": error.message, "type": error.code}]
         return JSONResponse(body, 422)
     return JSONResponse(body, 400)
+
+
+@api.exception_handler(HTTPException)
+async def _http_error(request: Request, error: HTTPException) -> JSONResponse:
+    """FastAPI's own refusals (a body that is not JSON, say) in the same shape as ours."""
+    reason = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_")
+    body = {"detail": error.detail, "reason": reason}
+    return JSONResponse(body, error.status_code, headers=error.headers)
 
 
 @api.exception_handler(SQLAlchemyError)

@@ -180,6 +180,7 @@ class Visit(SQLModel, table=True):
             sqlite_where=OPEN_VISIT,
             postgresql_where=OPEN_VISIT,
         ),
+        sa.Index("ix_visit_in", "checked_in_at", "id"),  # every visit of a period, in order
         sa.Index("ix_visit_location_in", "location_id", "checked_in_at"),
         sa.Index("ix_visit_location_out", "location_id", "checked_out_at"),
         sa.Index("ix_visit_member_out", "member_id", "checked_out_at"),

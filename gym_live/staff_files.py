@@ -11,14 +11,15 @@ stored photo is never changed in place, so browsers may keep it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
-from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
+from gym_live.csv_download import csv_download
 from gym_live.domain.errors import GymLiveError
 from gym_live.domain.staff import Role, StaffMember
 from gym_live.pages import routes
@@ -38,7 +39,7 @@ def photo_url(name: str | None, *, thumbnail: bool = True) -> str:
     return f"{PHOTOS}/{name}{'-thumb' if thumbnail else ''}.jpg" if name else ""
 
 
-async def _staff(request: Request, deps: Deps) -> StaffMember | None:
+async def signed_in_staff(request: Request, deps: Deps) -> StaffMember | None:
     """The signed-in staff member the request's cookie speaks for (None: nobody, or one
     who must first replace a handed-over password)."""
     try:
@@ -52,7 +53,7 @@ async def _staff(request: Request, deps: Deps) -> StaffMember | None:
 
 async def serve_photo(request: Request) -> Response:
     deps = app_deps()
-    if await _staff(request, deps) is None:
+    if await signed_in_staff(request, deps) is None:
         return Response("Sign in to see member photos.", status_code=403)
     wanted = _FILE.fullmatch(request.path_params["file"])
     photo = None
@@ -68,32 +69,14 @@ async def serve_photo(request: Request) -> Response:
 async def export_members(request: Request) -> Response:
     """Every member, streamed a page at a time; recorded in the audit trail."""
     deps = app_deps()
-    staff = await _staff(request, deps)
+    staff = await signed_in_staff(request, deps)
     if staff is None:
         return Response("Sign in as an admin to export the members.", status_code=403)
     if staff.role != Role.ADMIN:
         return Response("Only an admin can export the members.", status_code=403)
     first = await asyncio.to_thread(member_export.start_export, by=staff.id, deps=deps)
-    filename = f"members-{deps.today().isoformat()}.csv"
-    return StreamingResponse(
-        _csv(first, deps),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "content-disposition": f'attachment; filename="{filename}"',
-            "cache-control": "no-store",
-        },
-    )
-
-
-async def _csv(first: str, deps: Deps) -> AsyncIterator[bytes]:
-    # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
-    yield ("\ufeff" + first).encode()
-    after: str | None = None
-    while True:
-        lines, after = await asyncio.to_thread(member_export.next_lines, after, deps=deps)
-        yield lines.encode()
-        if after is None:
-            return
+    next_page = functools.partial(member_export.next_lines, deps=deps)
+    return csv_download(f"members-{deps.today().isoformat()}.csv", first, next_page)
 
 
 # Reflex mounts its own app under this one (rx.App's api_transformer).

@@ -93,6 +93,7 @@ AUDIT_KINDS = {
     AuditKind.MEMBERS_EXPORTED: "Exported every member to a file",
     AuditKind.API_KEY_ADDED: "Added an API key",
     AuditKind.API_KEY_REVOKED: "Revoked an API key",
+    AuditKind.VISITS_EXPORTED: "Exported visits to a file",
 }
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"

@@ -47,9 +47,26 @@ class ApiKeyInfo:
 
 
 def require_location(key: ApiKeyInfo, location: str) -> None:
-    """A key limited to some locations scans only there."""
+    """A key limited to some locations is used (to scan, to export) only there."""
     if key.locations and " ".join(location.split()) not in key.locations:
-        raise NotAllowed(f"This API key may not scan at {location!r}.", field="location")
+        raise NotAllowed(f"This API key is not for {location!r}.", field="location")
+
+
+def export_locations(key: ApiKeyInfo | None, location: str | None) -> tuple[str, ...]:
+    """The locations a file of visits covers (empty: every one): the one asked for, if
+    the key is for it, else every location the key is for."""
+    if location is not None:
+        if key is not None:
+            require_location(key, location)
+        return (" ".join(location.split()),)
+    return key.locations if key is not None else ()
+
+
+def require_every_location(key: ApiKeyInfo) -> None:
+    """Every member's details are not a location's: a key limited to some cannot export
+    them."""
+    if key.locations:
+        raise NotAllowed("This API key is limited to some locations; members are not.")
 
 
 def idempotency_key(raw: str | None) -> str | None:

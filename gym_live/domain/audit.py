@@ -53,6 +53,7 @@ class AuditKind(StrEnum):
     MEMBERS_EXPORTED = "members_exported"
     API_KEY_ADDED = "api_key_added"
     API_KEY_REVOKED = "api_key_revoked"
+    VISITS_EXPORTED = "visits_exported"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

@@ -3,17 +3,14 @@ same headings (domain.member_import), then what only gym_live knows about the me
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
+from gym_live.domain.csv_cells import as_text, csv_lines, day_cell, minute_cell
 from gym_live.domain.member_import import (
     CODE,
     EMAIL,
-    FORMULA_STARTS,
     NAME,
     PHONE,
     VALID,
@@ -35,10 +32,6 @@ HEADINGS = (
     "last_visit",
     "joined",
 )
-# A cell that would start a formula (FORMULA_STARTS) is written with a leading ', which
-# spreadsheets hide and an import drops, unless it is only a number, as a phone number is:
-# a spreadsheet computes nothing from it.
-_NUMBER = re.compile(r"[+-]?[0-9][0-9 ().-]*")
 
 
 @dataclass(frozen=True)
@@ -58,48 +51,27 @@ class ExportedMember:
     joined_at: datetime
 
 
-def as_text(cell: str) -> str:
-    """The cell as a spreadsheet must show it: text, never a formula."""
-    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
-
-
 def heading_line() -> str:
-    return _lines([HEADINGS])
+    return csv_lines([HEADINGS])
 
 
 def member_lines(members: Iterable[ExportedMember], zone: tzinfo) -> str:
     """CSV lines of these members; times are the gym's (`zone`), to the minute."""
-    return _lines(
+    return csv_lines(
         [
             as_text(m.code),
             as_text(m.full_name),
             as_text(m.email or ""),
             as_text(m.phone or ""),
-            _day(m.valid_until),
+            day_cell(m.valid_until),
             "" if m.visits_left is None else str(m.visits_left),
             m.status,
             m.plan,
-            _day(m.pass_until),
-            _day(m.frozen_until),
+            day_cell(m.pass_until),
+            day_cell(m.frozen_until),
             as_text(m.freeze_reason or ""),
-            _time(m.last_visit_at, zone),
-            _time(m.joined_at, zone),
+            minute_cell(m.last_visit_at, zone),
+            minute_cell(m.joined_at, zone),
         ]
         for m in members
     )
-
-
-def _lines(rows: Iterable[Iterable[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
-
-
-def _day(day: date | None) -> str:
-    return day.isoformat() if day else ""
-
-
-def _time(at: datetime | None, zone: tzinfo) -> str:
-    return at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else ""

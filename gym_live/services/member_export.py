@@ -31,11 +31,14 @@ _COLUMNS = (
 )
 
 
-def start_export(*, by: int | None, deps: Deps) -> str:
+def start_export(*, by: int | None, via: str = "", deps: Deps) -> str:
     """Record who exported the members (a file of everyone's contact details leaves the
-    system), and return the file's first line."""
+    system; `via`: through what, an API key's name, when no staff account did it), and
+    return the file's first line."""
     with write_session(deps.engine) as session:
-        audit.record(session, AuditKind.MEMBERS_EXPORTED, "every member", by=by, at=deps.clock())
+        audit.record(
+            session, AuditKind.MEMBERS_EXPORTED, "every member", by=by, at=deps.clock(), detail=via
+        )
         session.commit()
     return heading_line()
 

@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from gym_live.domain.csv_cells import as_text
 from gym_live.domain.errors import InvalidInput
-from gym_live.domain.member_export import ExportedMember, as_text, heading_line, member_lines
+from gym_live.domain.member_export import ExportedMember, heading_line, member_lines
 from gym_live.domain.member_import import MAX_LINE_CHARACTERS, decode, read_rows
 
 TODAY = date(2026, 1, 14)
