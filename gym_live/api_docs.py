@@ -7,18 +7,24 @@ fields. Every text from the schema is escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
 Schema = Mapping[str, Any]
 _REF = "#/components/schemas/"
+_CODE, _AS_CODE = re.compile(r"`([^`]+)`"), r"<code>\1</code>"
 _STYLE = """
-:root { color-scheme: light dark; font-family: system-ui, sans-serif; line-height: 1.5; }
+:root { color-scheme: light dark; font-family: system-ui, sans-serif; line-height: 1.5;
+  --bg: #ffffff; --fg: #1c2024; --link: #0d4fb8; }
+@media (prefers-color-scheme: dark) { :root { --bg: #111113; --fg: #edeef0; --link: #9cc3ff; } }
 body { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
+html { background: var(--bg); color: var(--fg); }
+a { color: var(--link); }
 h2 { margin-top: 2.5rem; border-top: 1px solid #8886; padding-top: 1rem; }
-code, pre { font-family: ui-monospace, monospace; }
-pre { white-space: pre-wrap; }
+code { font-family: ui-monospace, monospace; }
+caption { text-align: left; font-weight: 600; }
 .method { font-weight: 700; padding: 0 .4rem; border: 1px solid; border-radius: .3rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { text-align: left; vertical-align: top; padding: .3rem .6rem; }
@@ -31,7 +37,7 @@ def docs_page(schema: Schema) -> str:
     title = f"{info.get('title', 'API')} v{info.get('version', '')}"
     parts = [
         f"<h1>{_text(title)}</h1>",
-        f"<pre>{_text(info.get('description', ''))}</pre>",
+        _prose(info.get("description", "")),
         '<p>The schema itself: <a href="/api/openapi.json">/api/openapi.json</a>.</p>',
         "<nav aria-label='Endpoints'><ul>",
         *(
@@ -87,7 +93,7 @@ def _operation(path: str, method: str, op: Schema, schema: Schema) -> str:
             f"<h2 id='{_anchor(method, path)}'><span class='method'>{_text(method.upper())}"
             f"</span> <code>{_text(path)}</code></h2>",
             f"<p><strong>{_text(op.get('summary', ''))}</strong></p>",
-            f"<pre>{_text(op.get('description', ''))}</pre>",
+            _prose(op.get("description", "")),
             security,
             _table("Parameters", ("Name", "In", "Type", "Required", "About"), parameters),
             f"<p>Body: {_media(body)}</p>" if body else "",
@@ -164,6 +170,12 @@ def _type(spec: Schema) -> str:
 
 def _anchor(method: str, path: str) -> str:
     return escape(f"{method}-{path.strip('/').replace('/', '-').replace('{', '').replace('}', '')}")
+
+
+def _prose(text: str) -> str:
+    """Paragraphs (split at blank lines), with `code` marked as code."""
+    paragraphs = (" ".join(part.split()) for part in text.split("\n\n") if part.strip())
+    return "".join("<p>" + _CODE.sub(_AS_CODE, _text(p)) + "</p>" for p in paragraphs)
 
 
 def _text(value: object) -> str:

@@ -15,6 +15,7 @@ from gym_live.operations import operations
 from gym_live.pages import routes
 from gym_live.pages.audit import audit_page
 from gym_live.pages.dashboard import dashboard
+from gym_live.pages.integrations import integrations_page
 from gym_live.pages.kiosk import kiosk
 from gym_live.pages.kiosks import kiosks_page
 from gym_live.pages.locations import locations_page
@@ -32,6 +33,7 @@ from gym_live.staff_files import staff_files
 from gym_live.states.audit import AuditState
 from gym_live.states.auth import AuthState
 from gym_live.states.guard import StaffGuard
+from gym_live.states.integrations import IntegrationsState
 from gym_live.states.kiosk import KioskState
 from gym_live.states.kiosk_admin import KioskAdminState
 from gym_live.states.live import LiveState
@@ -103,6 +105,12 @@ PAGES = (
     (locations_page, routes.LOCATIONS, "Locations", LocationAdminState.open_locations_page),
     (audit_page, routes.AUDIT, "Audit", AuditState.open_audit_page),
     (kiosks_page, routes.KIOSKS, "Kiosks", KioskAdminState.open_kiosks_page),
+    (
+        integrations_page,
+        routes.INTEGRATIONS,
+        "Integrations",
+        IntegrationsState.open_integrations_page,
+    ),
     (password_page, routes.PASSWORD, "Password", AuthState.open_password_page),
     (kiosk, routes.KIOSK, "Check in", KioskState.open_kiosk),
 )

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gym_live import wording
+from gym_live.domain.api_keys import ApiKeyInfo
 from gym_live.domain.audit import AuditEntry
 from gym_live.domain.checkin import CheckinResult, LocationSnapshot
 from gym_live.domain.errors import GymLiveError
@@ -199,6 +200,19 @@ def kiosk_row(kiosk: KioskInfo, now: datetime) -> dict[str, str]:
         "paired_at": _iso(kiosk.paired_at),
         "presence": presence if kiosk.status == "paired" else "",
         "last_seen": _iso(seen),
+    }
+
+
+def api_key_row(key: ApiKeyInfo) -> dict[str, str]:
+    """An integration's line on /integrations: never its key."""
+    return {
+        "id": str(key.id),
+        "name": key.name,
+        "scopes": " · ".join(wording.SCOPES[scope] for scope in key.scopes),
+        "locations": ", ".join(key.locations) or wording.EVERY_LOCATION,
+        "status": key.status,
+        "created_at": _iso(key.created_at),
+        "last_used": _iso(key.last_used_at),
     }
 
 

@@ -6,6 +6,7 @@ What a member at the door reads is about their own card only and says what to do
 
 from __future__ import annotations
 
+from gym_live.domain.api_keys import Scope
 from gym_live.domain.audit import AuditKind
 from gym_live.domain.checkin import Source
 from gym_live.domain.errors import Reason
@@ -95,6 +96,9 @@ AUDIT_KINDS = {
     AuditKind.API_KEY_REVOKED: "Revoked an API key",
     AuditKind.VISITS_EXPORTED: "Exported visits to a file",
 }
+# What an API key may do, as /integrations lists it.
+SCOPES = {Scope.SCAN: "Scan at doors", Scope.EXPORT: "Export files"}
+EVERY_LOCATION = "Every location"
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"
 

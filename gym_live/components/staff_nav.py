@@ -16,6 +16,7 @@ PAGES = (
     (routes.STAFF, "Staff", "users", True),
     (routes.KIOSKS, "Kiosks", "tablet-smartphone", True),
     (routes.LOCATIONS, "Locations", "map-pin", True),
+    (routes.INTEGRATIONS, "Integrations", "plug", True),
     (routes.AUDIT, "Audit", "scroll-text", True),
 )
 

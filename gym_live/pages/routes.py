@@ -20,5 +20,6 @@ STAFF = "/staff"
 KIOSKS = "/kiosks"
 LOCATIONS = "/locations"
 AUDIT = "/audit"
+INTEGRATIONS = "/integrations"
 # `/kiosk?pair=CODE`: the address an admin's QR code opens; the tablet pairs with the code.
 KIOSK_PAIR_PARAM = "pair"

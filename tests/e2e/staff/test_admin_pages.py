@@ -9,6 +9,7 @@ import re
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 import zxingcpp
@@ -26,7 +27,7 @@ from tests.helpers.builders import count
 from tests.helpers.dashboard_page import sign_in, toast
 
 pytestmark = pytest.mark.e2e
-ADMIN_PAGES = ("staff", "kiosks", "locations", "audit")
+ADMIN_PAGES = ("staff", "kiosks", "locations", "integrations", "audit")
 PASSWORD = "a long password for tests"
 
 
@@ -293,6 +294,41 @@ def test_a_new_kiosk_pairs_by_scanning_its_qr_code_and_is_revoked_from_the_page(
     page.context.close()
 
 
+def test_an_api_key_is_shown_once_used_by_its_integration_and_revoked_from_the_page(
+    app: AppServer, browser: Browser
+) -> None:
+    page = as_admin(browser, app, "/integrations")
+    page.fill("#field-name", "The <b>books</b>")
+    page.click("#add-key")  # no scope ticked
+    expect(page.locator("#error-scope")).to_have_text(
+        "A key needs at least one scope: scan or export."
+    )
+    page.fill("#field-name", "The <b>books</b>")
+    page.get_by_label("Export files").check()
+    page.click("#add-key")
+    secret = page.locator("#new-key").inner_text(timeout=10_000)
+    assert secret.startswith("gl_") and len(secret) > 30
+    page.screenshot(path=ARTIFACTS / "integrations-new-key.png")
+    page.click("#new-key-done")
+    expect(page.locator("#new-key")).to_have_count(0)  # shown once: gone from the page
+    line = page.locator('tr[data-key="The <b>books</b>"]')  # the name, as text
+    expect(line).to_contain_text("Export files")
+    expect(line).to_contain_text("Every location")
+    expect(line).to_contain_text("never")
+    assert secret not in page.content()
+    books = {"Authorization": f"Bearer {secret}"}
+    empty = httpx.get(f"{app.url}/api/v1/visits.csv?from=2100-01-01", headers=books)
+    assert empty.status_code == 200 and empty.text.startswith("\ufeffvisit,member_code")
+    page.reload()
+    expect(line).not_to_contain_text("never")  # its last use
+    page.screenshot(path=ARTIFACTS / "integrations.png")
+    line.get_by_role("button", name="Revoke the key of The <b>books</b>").click()
+    toast(page, "The key of The <b>books</b> is revoked")
+    expect(line).to_contain_text("Revoked")
+    assert httpx.get(f"{app.url}/api/v1/members.csv", headers=books).status_code == 401
+    page.context.close()
+
+
 def test_the_audit_trail_shows_who_did_what_filtered_by_person_and_kind(
     app: AppServer, app_deps: Deps, browser: Browser
 ) -> None:
@@ -329,6 +365,11 @@ def test_every_page_passes_axe_and_is_photographed(
     tab.goto(app.url + "/kiosk")
     expect(tab.get_by_role("heading").first).to_be_visible(timeout=15_000)
     found = {"/kiosk": blocking_violations(tab)}
+    tab.goto(app.url + "/api/docs")  # the API's reference, served without Reflex
+    expect(tab.get_by_role("heading", name="gym_live API v1")).to_be_visible()
+    found["/api/docs"] = blocking_violations(tab)
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=ARTIFACTS / f"api-docs-{scheme}.png")
     tab.goto(app.url + "/login")
     expect(tab.locator("#login-submit")).to_be_visible(timeout=15_000)
     found["/login"] = blocking_violations(tab)
