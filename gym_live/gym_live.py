@@ -44,6 +44,7 @@ from gym_live.states.members import MembersState
 from gym_live.states.new_member import NewMemberState
 from gym_live.states.staff_admin import StaffAdminState
 from gym_live.tabs import keep_open_tabs_alive
+from gym_live.widget import widget
 
 # How long a stopping instance waits for its last events to reach the bus.
 SHUTDOWN_FLUSH_SECONDS = 3.0
@@ -84,7 +85,7 @@ async def guard_the_socket(app: rx.App) -> None:
 
 app = rx.App(
     stylesheets=["/gym_live.css"],
-    api_transformer=[api, staff_files, operations, with_security_headers],
+    api_transformer=[api, staff_files, widget, operations, with_security_headers],
 )
 guard = StaffGuard()
 app.add_middleware(guard)

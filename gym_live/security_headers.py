@@ -45,6 +45,7 @@ SECURITY_HEADERS = (
     (b"referrer-policy", b"no-referrer"),
 )
 _NAMES = {name for name, _ in SECURITY_HEADERS}
+_POLICY, _FRAME_OPTIONS = b"content-security-policy", b"x-frame-options"
 
 
 def with_security_headers(app: ASGIApp) -> ASGIApp:
@@ -57,10 +58,22 @@ def with_security_headers(app: ASGIApp) -> ASGIApp:
 
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _NAMES]
-                message["headers"] = [*kept, *SECURITY_HEADERS]
+                message["headers"] = _secured(message.get("headers", []))
             await send(message)
 
         await app(scope, receive, send_secured)
 
     return secured
+
+
+def _secured(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """SECURITY_HEADERS in place of the response's own, except a policy of its own: a page
+    that sets one (the website widget, which other sites may frame) keeps it, and its
+    frame-ancestors then decide framing alone."""
+    own_policy = any(name.lower() == _POLICY for name, _ in headers)
+    replaced = _NAMES - {_POLICY} if own_policy else _NAMES
+    kept = [(k, v) for k, v in headers if k.lower() not in replaced]
+    added = [
+        (k, v) for k, v in SECURITY_HEADERS if not (own_policy and k in (_POLICY, _FRAME_OPTIONS))
+    ]
+    return [*kept, *added]

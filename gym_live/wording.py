@@ -15,6 +15,7 @@ from gym_live.domain.kiosks import COOLDOWN
 from gym_live.domain.member_list import EXPIRING_WITHIN, Validity
 from gym_live.domain.members import MemberStatus, Plan
 from gym_live.domain.memberships import PASS_VISITS
+from gym_live.domain.occupancy import BusyLevel
 from gym_live.domain.staff import Role
 
 COOLDOWN_SECONDS = int(COOLDOWN.total_seconds())
@@ -95,6 +96,13 @@ AUDIT_KINDS = {
     AuditKind.API_KEY_ADDED: "Added an API key",
     AuditKind.API_KEY_REVOKED: "Revoked an API key",
     AuditKind.VISITS_EXPORTED: "Exported visits to a file",
+}
+# How busy a location is, as the widget on a gym's website says it.
+BUSY_LEVELS = {
+    BusyLevel.QUIET: "Quiet",
+    BusyLevel.MODERATE: "Moderate",
+    BusyLevel.BUSY: "Busy",
+    BusyLevel.FULL: "Full",
 }
 # What an API key may do, as /integrations lists it.
 SCOPES = {Scope.SCAN: "Scan at doors", Scope.EXPORT: "Export files"}

@@ -25,6 +25,7 @@ def integrations_page() -> rx.Component:
             key_line,
             id="keys-table",
         ),
+        website_widgets(),
         new_key_dialog(),
         heading=[rx.heading("Integrations", size="6", as_="h1")],
         current=routes.INTEGRATIONS,
@@ -114,6 +115,35 @@ def key_line(row: rx.Var) -> rx.Component:
         ),
         custom_attrs={"data-key": row["name"]},
         align="center",
+    )
+
+
+def website_widgets() -> rx.Component:
+    """How busy each location is, for the gym's website: a snippet to paste per location."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("How busy is it: a widget for your website", size="3", as_="h2"),
+            rx.text(
+                "Paste a location's snippet into a page of your website. It shows how busy "
+                "the location is now and usually, and updates itself every few seconds. It "
+                "shows no member's name.",
+                size="2",
+            ),
+            rx.foreach(IntegrationsState.widgets, _widget_snippet),
+            spacing="3",
+        ),
+        width="100%",
+        id="widgets",
+    )
+
+
+def _widget_snippet(widget: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.text(widget["name"], weight="bold", size="2"),
+        rx.code(widget["snippet"], class_name="gl-secret", variant="soft", size="2"),
+        spacing="1",
+        width="100%",
+        custom_attrs={"data-widget": widget["name"]},
     )
 
 

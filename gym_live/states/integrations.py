@@ -14,6 +14,7 @@ from gym_live.presentation import api_key_row, field_errors
 from gym_live.services import api_keys, locations
 from gym_live.services.deps import app_deps
 from gym_live.states.acting import as_staff, done, refused
+from gym_live.widget import embed_snippet
 
 FIELDS = ("name", "scope")
 # The form's checkboxes: one per scope and one per location, each named by its prefix.
@@ -24,6 +25,8 @@ class IntegrationsState(rx.State):
     rows: list[dict[str, str]] = []
     location_names: list[str] = []
     errors: dict[str, str] = {}
+    # Each location's widget for a website: its name and the <iframe> snippet to paste.
+    widgets: list[dict[str, str]] = []
     # A new key and the integration it is for: shown once, then forgotten.
     new_key: str = ""
     new_key_for: str = ""
@@ -32,6 +35,10 @@ class IntegrationsState(rx.State):
     async def open_integrations_page(self) -> None:
         found = await asyncio.to_thread(locations.list_locations, deps=app_deps())
         self.location_names = [location.name for location in found]
+        origin = self.router.url.origin
+        self.widgets = [
+            {"name": at.name, "snippet": embed_snippet(origin, at.id, at.name)} for at in found
+        ]
         await self._reload()
 
     @rx.event

@@ -3,10 +3,14 @@ admin does to accounts, and a deactivated account's open dashboard leaving for /
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import http.server
 import io
 import re
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -29,6 +33,31 @@ from tests.helpers.dashboard_page import sign_in, toast
 pytestmark = pytest.mark.e2e
 ADMIN_PAGES = ("staff", "kiosks", "locations", "integrations", "audit")
 PASSWORD = "a long password for tests"
+
+
+@contextlib.contextmanager
+def serving_page(html: str) -> Iterator[str]:
+    """A website of its own on 127.0.0.1 (another origin than the app's port), serving one
+    page: a local one, as Chromium frames a local server only from a local page."""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("content-type", "text/html; charset=utf-8")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
 
 
 def as_admin(browser: Browser, app: AppServer, path: str = "/", **context: object) -> Page:
@@ -329,6 +358,33 @@ def test_an_api_key_is_shown_once_used_by_its_integration_and_revoked_from_the_p
     page.context.close()
 
 
+def test_a_website_frames_the_location_s_widget_and_it_follows_a_check_in(
+    app: AppServer, browser: Browser
+) -> None:
+    admin = as_admin(browser, app, "/integrations")
+    snippet = admin.locator('[data-widget="Downtown"] code').inner_text(timeout=10_000)
+    assert snippet.startswith(f'<iframe src="{app.url}/widget/1" title="How busy is Downtown"')
+    admin.context.close()
+    website = browser.new_context().new_page()  # another site's page, with the snippet pasted
+    html = f"<!doctype html><title>Our gym</title><main><h1>Our gym</h1>{snippet}</main>"
+    with serving_page(html) as home:
+        website.goto(home)
+        framed = website.frame_locator("iframe")
+        inside = framed.locator("#inside")
+        expect(inside).to_contain_text(" of 60 inside", timeout=15_000)
+        before = int(inside.inner_text().split()[0])
+        app.cli.json("checkin", "10000029")
+        try:  # the widget asks again every 5 s and writes what changed
+            expect(inside).to_have_text(f"{before + 1} of 60 inside", timeout=12_000)
+            expect(framed.locator("#level")).to_have_attribute(
+                "data-level", re.compile("quiet|moderate|busy|full")
+            )
+            website.screenshot(path=ARTIFACTS / "widget-framed.png")
+        finally:
+            app.cli.json("checkout", "10000029")
+    website.context.close()
+
+
 def test_the_audit_trail_shows_who_did_what_filtered_by_person_and_kind(
     app: AppServer, app_deps: Deps, browser: Browser
 ) -> None:
@@ -370,6 +426,13 @@ def test_every_page_passes_axe_and_is_photographed(
     found["/api/docs"] = blocking_violations(tab)
     ARTIFACTS.mkdir(exist_ok=True)
     tab.screenshot(path=ARTIFACTS / f"api-docs-{scheme}.png")
+    # The website widget: its policy allows no script but its own, so axe needs a pass.
+    widget = browser.new_context(color_scheme=scheme, bypass_csp=True).new_page()
+    widget.goto(app.url + "/widget/1")
+    expect(widget.locator("#inside")).to_be_visible()
+    found["/widget/1"] = blocking_violations(widget)
+    widget.screenshot(path=ARTIFACTS / f"widget-{scheme}.png")
+    widget.context.close()
     tab.goto(app.url + "/login")
     expect(tab.locator("#login-submit")).to_be_visible(timeout=15_000)
     found["/login"] = blocking_violations(tab)

@@ -292,7 +292,7 @@ def test_signing_out_in_one_tab_ends_the_session_in_the_other(
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/kiosk", "/ping"])
+@pytest.mark.parametrize("path", ["/", "/login", "/kiosk", "/ping", "/api/docs", "/integrations"])
 def test_every_answer_forbids_framing_and_sniffing(app: AppServer, path: str) -> None:
     with urllib.request.urlopen(app.url + path, timeout=10) as response:
         headers = response.headers
