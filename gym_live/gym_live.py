@@ -44,6 +44,7 @@ from gym_live.states.members import MembersState
 from gym_live.states.new_member import NewMemberState
 from gym_live.states.staff_admin import StaffAdminState
 from gym_live.tabs import keep_open_tabs_alive
+from gym_live.webhook_sender import deliver_forever
 from gym_live.widget import widget
 
 # How long a stopping instance waits for its last events to reach the bus.
@@ -83,6 +84,11 @@ async def guard_the_socket(app: rx.App) -> None:
     await guard.send_ended_sessions_to_login(app)
 
 
+async def send_webhooks(app: rx.App) -> None:
+    """Integrations' webhooks: what is due is sent, for as long as the app runs."""
+    await deliver_forever(get_hub().deps)
+
+
 app = rx.App(
     stylesheets=["/gym_live.css"],
     api_transformer=[api, staff_files, widget, operations, with_security_headers],
@@ -120,3 +126,4 @@ for component, route, title, on_load in PAGES:
 app.register_lifespan_task(keep_live_views_current)
 app.register_lifespan_task(keep_open_tabs_alive)
 app.register_lifespan_task(guard_the_socket)
+app.register_lifespan_task(send_webhooks)

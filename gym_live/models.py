@@ -28,8 +28,11 @@ from gym_live.domain.members import (
 )
 from gym_live.domain.overrides import OVERRIDE_REASON_LENGTH
 from gym_live.domain.staff import DISPLAY_NAME_LENGTH, USERNAME_LENGTHS, Role, SignInOutcome
+from gym_live.domain.webhooks import ERROR_LENGTH
+from gym_live.domain.webhooks import URL_LENGTH as WEBHOOK_URL_LENGTH
 
 OPEN_VISIT = sa.text("checked_out_at IS NULL")
+PENDING_DELIVERY = sa.text("delivered_at IS NULL AND given_up_at IS NULL")
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):
@@ -248,6 +251,44 @@ class ApiKey(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     last_used_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     revoked_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # Where its integration hears of check-ins (None: it does not), and the secret the calls
+    # are signed with: kept as it is, since signing needs it (the receiver has a copy).
+    webhook_url: str | None = Field(
+        default=None, sa_column=sa.Column(sa.String(WEBHOOK_URL_LENGTH))
+    )
+    webhook_secret: str | None = Field(default=None, sa_column=sa.Column(sa.String(64)))
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """An event to send to an integration's webhook: written in the transaction of the
+    change it reports (nothing committed goes unsent), kept as the delivery log."""
+
+    __tablename__ = "webhook_delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    api_key_id: int = Field(foreign_key="api_key.id", nullable=False)
+    event_id: str = Field(sa_column=sa.Column(sa.String(32), nullable=False))
+    kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False))
+    payload: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    created_at: datetime = Field(sa_column=_utc_column())
+    # When it is next due (or, while a sender holds it, when its claim runs out).
+    next_attempt_at: datetime = Field(sa_column=_utc_column())
+    attempts: int = 0
+    delivered_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    given_up_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, sa_column=sa.Column(sa.String(ERROR_LENGTH)))
+
+    __table_args__ = (
+        sa.UniqueConstraint("api_key_id", "event_id", name="uq_webhook_delivery_event"),
+        sa.Index(
+            "ix_webhook_delivery_due",
+            "next_attempt_at",
+            sqlite_where=PENDING_DELIVERY,
+            postgresql_where=PENDING_DELIVERY,
+        ),
+        sa.Index("ix_webhook_delivery_key", "api_key_id", "id"),
+    )
 
 
 class ApiKeyLocation(SQLModel, table=True):

@@ -21,6 +21,7 @@ from gym_live.services.kiosks import KioskInfo
 from gym_live.services.live_view import InsideNow, LocationView
 from gym_live.services.member_record import DenialLine, VisitLine
 from gym_live.services.members import MemberListing
+from gym_live.services.webhooks import DeliveryLine
 from gym_live.staff_files import photo_url
 
 DashboardValues = dict[str, Any]
@@ -213,6 +214,21 @@ def api_key_row(key: ApiKeyInfo) -> dict[str, str]:
         "status": key.status,
         "created_at": _iso(key.created_at),
         "last_used": _iso(key.last_used_at),
+        "webhook_url": key.webhook_url or "",
+    }
+
+
+def delivery_row(line: DeliveryLine) -> dict[str, str]:
+    """A line of /integrations' webhook delivery log."""
+    answer = str(line.last_status) if line.last_status is not None else line.last_error or ""
+    return {
+        "id": str(line.id),
+        "at": _iso(line.created_at),
+        "integration": line.integration,
+        "event": wording.WEBHOOK_EVENTS.get(line.kind, line.kind),
+        "status": line.status,
+        "attempts": str(line.attempts),
+        "answer": answer,
     }
 
 

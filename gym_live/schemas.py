@@ -78,6 +78,7 @@ def api_key(info: ApiKeyInfo) -> Json:
         "created_at": info.created_at.isoformat(),
         "last_used_at": info.last_used_at.isoformat() if info.last_used_at else None,
         "revoked_at": info.revoked_at.isoformat() if info.revoked_at else None,
+        "webhook_url": info.webhook_url,
     }
 
 

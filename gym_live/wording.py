@@ -10,6 +10,7 @@ from gym_live.domain.api_keys import Scope
 from gym_live.domain.audit import AuditKind
 from gym_live.domain.checkin import Source
 from gym_live.domain.errors import Reason
+from gym_live.domain.events import EventKind
 from gym_live.domain.feed import FeedKind
 from gym_live.domain.kiosks import COOLDOWN
 from gym_live.domain.member_list import EXPIRING_WITHIN, Validity
@@ -96,6 +97,7 @@ AUDIT_KINDS = {
     AuditKind.API_KEY_ADDED: "Added an API key",
     AuditKind.API_KEY_REVOKED: "Revoked an API key",
     AuditKind.VISITS_EXPORTED: "Exported visits to a file",
+    AuditKind.WEBHOOK_SET: "Changed an integration's webhook",
 }
 # How busy a location is, as the widget on a gym's website says it.
 BUSY_LEVELS = {
@@ -107,6 +109,18 @@ BUSY_LEVELS = {
 # What an API key may do, as /integrations lists it.
 SCOPES = {Scope.SCAN: "Scan at doors", Scope.EXPORT: "Export files"}
 EVERY_LOCATION = "Every location"
+# What a webhook delivery reported, and how it went, as its log says.
+WEBHOOK_EVENTS = {
+    EventKind.CHECK_IN.value: "Check-in",
+    EventKind.CHECK_OUT.value: "Check-out",
+    EventKind.DENIED.value: "Refused",
+}
+DELIVERY_STATUS = {
+    "delivered": ("Delivered", "grass"),
+    "retrying": ("Retrying", "amber"),
+    "waiting": ("Waiting", "gray"),
+    "given_up": ("Given up", "red"),
+}
 # Who did it, when no staff account did: the operator's command line, or an unknown username.
 NO_ACCOUNT = "—"
 

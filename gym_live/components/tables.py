@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import reflex as rx
 
@@ -42,6 +42,31 @@ def moment_or(at: rx.Var, missing: str) -> rx.Component:
         rx.moment(at, format="D MMM YYYY, HH:mm"),
         rx.text(missing, color_scheme="gray"),
     )
+
+
+def status_badge(
+    status: rx.Var, labels: Mapping[str, tuple[str, str]], otherwise: rx.Component
+) -> rx.Component:
+    """A status key as its badge: `labels` maps a key to its words and colour."""
+    return rx.match(
+        status,
+        *[(key, rx.badge(label, color_scheme=color)) for key, (label, color) in labels.items()],
+        otherwise,
+    )
+
+
+def row_action(
+    label: str | rx.Var,
+    on_click: rx.EventSpec,
+    *,
+    aria_label: str | rx.Var | None = None,
+    color_scheme: str | rx.Var | None = None,
+) -> rx.Component:
+    """A small button in a table row; `aria_label` names the row it acts on, for those who
+    hear the page rather than see the row. Without `color_scheme`, the theme's accent."""
+    given = {"aria_label": aria_label, "color_scheme": color_scheme}
+    props = {name: value for name, value in given.items() if value is not None}
+    return rx.button(label, on_click=on_click, variant="soft", size="1", **props)
 
 
 def long_text(text: rx.Var, **props: object) -> rx.Component:

@@ -40,6 +40,7 @@ class ApiKeyInfo:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    webhook_url: str | None = None  # where its integration hears of check-ins, if anywhere
 
     @property
     def status(self) -> str:

@@ -54,6 +54,7 @@ class AuditKind(StrEnum):
     API_KEY_ADDED = "api_key_added"
     API_KEY_REVOKED = "api_key_revoked"
     VISITS_EXPORTED = "visits_exported"
+    WEBHOOK_SET = "webhook_set"
 
 
 # The kinds written to the audit table (the others live in sign-ins and visits).

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from gym_live.adapters import metrics
 from gym_live.domain.events import EventKind
-from gym_live.services import api_scans, member_changes, sweep
+from gym_live.services import api_scans, member_changes, sweep, webhooks
 
 if TYPE_CHECKING:
     from gym_live.live.hub import LiveHub
@@ -151,6 +151,7 @@ async def sweep_forever(hub: LiveHub) -> None:
         await logged(asyncio.to_thread(sweep.auto_checkout, deps=hub.deps))
         await logged(asyncio.to_thread(member_changes.unfreeze_ended, deps=hub.deps))
         await logged(asyncio.to_thread(api_scans.forget_old_requests, deps=hub.deps))
+        await logged(asyncio.to_thread(webhooks.forget_old_deliveries, deps=hub.deps))
         await asyncio.sleep(hub.deps.settings.sweep_interval.total_seconds())
 
 

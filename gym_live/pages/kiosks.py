@@ -6,7 +6,7 @@ import reflex as rx
 
 from gym_live.components.forms import field, form_error, text_input
 from gym_live.components.layout import staff_page
-from gym_live.components.tables import admin_table, moment_or
+from gym_live.components.tables import admin_table, moment_or, row_action, status_badge
 from gym_live.pages import routes
 from gym_live.states.kiosk_admin import KioskAdminState
 
@@ -90,14 +90,7 @@ def kiosk_line(row: rx.Var) -> rx.Component:
         rx.table.row_header_cell(row["name"]),
         rx.table.cell(row["location"]),
         rx.table.cell(
-            rx.match(
-                row["status"],
-                *[
-                    (key, rx.badge(label, color_scheme=color))
-                    for key, (label, color) in STATUS.items()
-                ],
-                rx.badge("Revoked", color_scheme="gray"),
-            )
+            status_badge(row["status"], STATUS, rx.badge("Revoked", color_scheme="gray"))
         ),
         rx.table.cell(moment_or(row["paired_at"], "—")),
         rx.table.cell(last_seen(row)),
@@ -105,13 +98,11 @@ def kiosk_line(row: rx.Var) -> rx.Component:
             rx.cond(
                 revoked,
                 rx.fragment(),
-                rx.button(
+                row_action(
                     "Revoke",
-                    on_click=KioskAdminState.revoke(row["id"]),
-                    variant="soft",
-                    color_scheme="red",
-                    size="1",
+                    KioskAdminState.revoke(row["id"]),
                     aria_label="Revoke " + row["name"],
+                    color_scheme="red",
                 ),
             )
         ),

@@ -8,7 +8,7 @@ import reflex as rx
 
 from gym_live.components.forms import field, form_error, text_input
 from gym_live.components.layout import staff_page
-from gym_live.components.tables import admin_table
+from gym_live.components.tables import admin_table, row_action
 from gym_live.domain.locations import MAX_CAPACITY, NAME_LENGTH
 from gym_live.pages import routes
 from gym_live.states.location_admin import NEW, LocationAdminState
@@ -120,13 +120,7 @@ def location_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["inside_now"]),
         rx.table.cell(row["timezone"]),
         rx.table.cell(
-            rx.button(
-                "Edit",
-                on_click=LocationAdminState.edit(row["id"]),
-                variant="soft",
-                size="1",
-                aria_label="Edit " + row["name"],
-            )
+            row_action("Edit", LocationAdminState.edit(row["id"]), aria_label="Edit " + row["name"])
         ),
         custom_attrs={"data-location": row["name"]},
         align="center",

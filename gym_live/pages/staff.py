@@ -6,7 +6,7 @@ import reflex as rx
 
 from gym_live.components.forms import field, form_error, role_choice, role_items, text_input
 from gym_live.components.layout import staff_page
-from gym_live.components.tables import admin_table, moment_or
+from gym_live.components.tables import admin_table, moment_or, row_action
 from gym_live.domain.staff import DISPLAY_NAME_LENGTH, USERNAME_LENGTHS
 from gym_live.pages import routes
 from gym_live.states.staff_admin import StaffAdminState
@@ -99,25 +99,16 @@ def staff_row(row: rx.Var) -> rx.Component:
         rx.table.cell(moment_or(row["last_sign_in"], "never")),
         rx.table.cell(
             rx.hstack(
-                rx.button(
+                row_action(
                     rx.cond(active, "Deactivate", "Reactivate"),
-                    on_click=StaffAdminState.set_active(username, ~active),
-                    variant="soft",
+                    StaffAdminState.set_active(username, ~active),
                     color_scheme=rx.cond(active, "red", "grass"),
-                    size="1",
                 ),
-                rx.button(
-                    "Reset password",
-                    on_click=StaffAdminState.reset_password(username),
-                    variant="soft",
-                    size="1",
-                ),
-                rx.button(
+                row_action("Reset password", StaffAdminState.reset_password(username)),
+                row_action(
                     "Sign out everywhere",
-                    on_click=StaffAdminState.sign_out_everywhere(username),
-                    variant="soft",
+                    StaffAdminState.sign_out_everywhere(username),
                     color_scheme="gray",
-                    size="1",
                 ),
                 spacing="2",
                 wrap="wrap",

@@ -15,7 +15,7 @@ from gym_live.domain.audit import AuditKind
 from gym_live.domain.errors import InvalidApiKey, NotAllowed, NotFound
 from gym_live.domain.tokens import new_token, secret_hash
 from gym_live.models import ApiKey, ApiKeyLocation, Location
-from gym_live.services import audit
+from gym_live.services import audit, webhooks
 from gym_live.services.deps import Deps
 from gym_live.services.locations import resolve_location
 
@@ -69,6 +69,7 @@ def revoke_key(key_id: int, *, by: int | None = None, deps: Deps) -> ApiKeyInfo:
             session.add(key)
             audit.record(session, AuditKind.API_KEY_REVOKED, key.name, by=by, at=deps.clock())
             session.commit()
+            webhooks.listeners_changed(deps)
         return _info(session, key)
 
 
@@ -116,6 +117,7 @@ def _info(session: Session, key: ApiKey) -> ApiKeyInfo:
         key.created_at,
         key.last_used_at,
         key.revoked_at,
+        key.webhook_url,
     )
 
 

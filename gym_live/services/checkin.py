@@ -19,6 +19,7 @@ from gym_live.domain.events import GymEvent
 from gym_live.domain.members import MemberSnapshot
 from gym_live.models import Location
 from gym_live.services import checkin_steps as steps
+from gym_live.services import webhooks
 from gym_live.services.deps import Deps
 from gym_live.services.locations import resolve_location
 
@@ -133,11 +134,11 @@ def _run(
                     result = step(txn, member, visit_queries.open_visit(session, member.id))
                 except ScanRefused as refusal:
                     steps.record_denial(txn, code, member, refusal)
-                    _answered(door, session, refusal)
+                    _before_commit(door, txn, refusal)
                     session.commit()
                     _publish(deps, txn.events)
                     raise
-                _answered(door, session, result)
+                _before_commit(door, txn, result)
                 session.commit()
             _publish(deps, txn.events)
             return result
@@ -152,9 +153,12 @@ def _entrance(session: Session, location: str | None, door: Door, now: datetime)
     return Entrance(resolve_location(session, location, lock=True))
 
 
-def _answered(door: Door, session: Session, outcome: CheckinResult | ScanRefused) -> None:
+def _before_commit(door: Door, txn: steps.Txn, outcome: CheckinResult | ScanRefused) -> None:
+    """What commits with the outcome: the door's record of its answer, the webhooks'
+    deliveries of its events."""
     if door.answered is not None:
-        door.answered(session, outcome)
+        door.answered(txn.session, outcome)
+    webhooks.enqueue(txn.session, txn.events, txn.deps)
 
 
 def _publish(deps: Deps, events: list[GymEvent]) -> None:

@@ -6,6 +6,7 @@ from gym_live.adapters import visit_queries
 from gym_live.adapters.db import write_session
 from gym_live.domain.checkin import CheckoutReason, OpenVisit, auto_checkout_time, overdue_before
 from gym_live.domain.events import GymEvent
+from gym_live.services import webhooks
 from gym_live.services.deps import Deps
 from gym_live.services.visits import close_visit
 
@@ -37,6 +38,7 @@ def auto_checkout(*, deps: Deps) -> list[GymEvent]:
                 )
                 if closed is not None:
                     batch.append(closed)
+            webhooks.enqueue(session, batch, deps)
             session.commit()
         for event in batch:
             deps.bus.publish(event)

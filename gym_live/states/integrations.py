@@ -1,6 +1,7 @@
 """`/integrations`: an admin adds an API key for a turnstile, a booking app or the books
-(its name, scopes and locations; the key itself is shown once), sees when each was last
-used, and revokes one."""
+(its name, scopes, locations and webhook; the key and the webhook's signing secret are
+shown once), sets or removes a webhook, sees when each key was last used and how its
+webhook calls went, and revokes a key."""
 
 from __future__ import annotations
 
@@ -10,26 +11,34 @@ from typing import Any
 import reflex as rx
 
 from gym_live.domain.errors import GymLiveError
-from gym_live.presentation import api_key_row, field_errors
-from gym_live.services import api_keys, locations
+from gym_live.domain.webhooks import URL, webhook_url
+from gym_live.presentation import api_key_row, delivery_row, field_errors
+from gym_live.services import api_keys, locations, webhooks
 from gym_live.services.deps import app_deps
 from gym_live.states.acting import as_staff, done, refused
 from gym_live.widget import embed_snippet
 
-FIELDS = ("name", "scope")
+FIELDS = ("name", "scope", URL)
 # The form's checkboxes: one per scope and one per location, each named by its prefix.
 SCOPE_FIELD, LOCATION_FIELD = "scope:", "location:"
+KEY, SIGNING_SECRET = "new-key", "new-signing-secret"
 
 
 class IntegrationsState(rx.State):
     rows: list[dict[str, str]] = []
+    deliveries: list[dict[str, str]] = []
     location_names: list[str] = []
     errors: dict[str, str] = {}
     # Each location's widget for a website: its name and the <iframe> snippet to paste.
     widgets: list[dict[str, str]] = []
-    # A new key and the integration it is for: shown once, then forgotten.
-    new_key: str = ""
-    new_key_for: str = ""
+    # Secrets shown once, then forgotten: what they are, their value, their element's id.
+    shown_once: list[dict[str, str]] = []
+    shown_once_for: str = ""
+    # The key whose webhook is being changed in the dialog ("": none), its name and URL.
+    editing: str = ""
+    editing_name: str = ""
+    editing_url: str = ""
+    webhook_error: str = ""
 
     @rx.event
     async def open_integrations_page(self) -> None:
@@ -43,7 +52,9 @@ class IntegrationsState(rx.State):
 
     @rx.event
     async def add(self, form: dict[str, Any]) -> None:
+        url = str(form.get(URL, ""))
         try:
+            webhook_url(url)  # checked before the key is made: a bad URL makes nothing
             key, secret = await as_staff(
                 self,
                 api_keys.add_key,
@@ -51,12 +62,40 @@ class IntegrationsState(rx.State):
                 scopes=_checked(form, SCOPE_FIELD),
                 locations=_checked(form, LOCATION_FIELD),
             )
+            signing = await as_staff(self, webhooks.set_webhook, key.id, url) if url else None
         except GymLiveError as exc:
             self.errors = field_errors(exc, FIELDS)
             return
         self.errors = {}
-        self.new_key, self.new_key_for = secret, key.name
+        self._show_once(key.name, [("API key", secret, KEY)], signing)
         await self._reload()
+
+    @rx.event
+    def edit_webhook(self, key_id: str) -> None:
+        row = next((row for row in self.rows if row["id"] == key_id), None)
+        if row is not None:
+            self.editing, self.editing_name = key_id, row["name"]
+            self.editing_url, self.webhook_error = row["webhook_url"], ""
+
+    @rx.event
+    def close_webhook(self, is_open: bool = False) -> None:
+        if not is_open:
+            self.editing = self.editing_name = self.editing_url = self.webhook_error = ""
+
+    @rx.event
+    async def save_webhook(self, form: dict[str, Any]):  # noqa: ANN201  (a toast)
+        number = int(self.editing) if self.editing.isdigit() else 0  # 0: no such key
+        url = str(form.get(URL, ""))
+        try:
+            signing = await as_staff(self, webhooks.set_webhook, number, url)
+        except GymLiveError as exc:
+            self.webhook_error = exc.message
+            return None
+        name = self.editing_name
+        self.close_webhook()
+        self._show_once(name, [], signing)
+        await self._reload()
+        return done(f"The webhook of {name} is {'set' if url.strip() else 'removed'}.")
 
     @rx.event
     async def revoke(self, key_id: str):  # noqa: ANN201  (a toast)
@@ -69,16 +108,32 @@ class IntegrationsState(rx.State):
         return done(f"The key of {key.name} is revoked: its next call is refused.")
 
     @rx.event
-    def forget_key(self) -> None:
-        self.new_key = self.new_key_for = ""
+    async def refresh(self, _shown_time: str = "") -> None:
+        """Every few seconds while the page is open: deliveries go on by themselves."""
+        await self._reload()
+
+    @rx.event
+    def forget_secrets(self) -> None:
+        self.shown_once, self.shown_once_for = [], ""
+
+    def _show_once(
+        self, name: str, secrets: list[tuple[str, str, str]], signing: str | None
+    ) -> None:
+        if signing is not None:
+            secrets = [*secrets, ("Webhook signing secret", signing, SIGNING_SECRET)]
+        self.shown_once = [{"label": what, "value": v, "id": i} for what, v, i in secrets]
+        self.shown_once_for = name if secrets else ""
 
     async def _reload(self) -> None:
-        found = await asyncio.to_thread(api_keys.list_keys, deps=app_deps())
+        deps = app_deps()
+        found = await asyncio.to_thread(api_keys.list_keys, deps=deps)
+        sent = await asyncio.to_thread(webhooks.recent_deliveries, deps=deps)
         self.rows = [api_key_row(key) for key in reversed(found)]
+        self.deliveries = [delivery_row(line) for line in sent]
 
 
 def _checked(form: dict[str, Any], prefix: str) -> list[str]:
     """The values of the form's ticked checkboxes named `prefix`<value>."""
     return [
-        name.removeprefix(prefix) for name, on in form.items() if name.startswith(prefix) and on
+        name.removeprefix(prefix) for name, on in form.items() if on and name.startswith(prefix)
     ]

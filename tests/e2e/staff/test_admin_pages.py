@@ -7,10 +7,12 @@ import contextlib
 import csv
 import http.server
 import io
+import json
 import re
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -21,6 +23,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from gym_live.domain.errors import SignInFailed
+from gym_live.domain.webhooks import verify
 from gym_live.models import Member
 from gym_live.services import sessions, staff
 from gym_live.services.deps import Deps
@@ -29,6 +32,7 @@ from tests.helpers.app import ADMIN_NAME, ADMIN_PASSWORD, ADMIN_USER, ARTIFACTS,
 from tests.helpers.axe import blocking_violations
 from tests.helpers.builders import count
 from tests.helpers.dashboard_page import sign_in, toast
+from tests.helpers.webhook_receiver import webhook_receiver
 
 pytestmark = pytest.mark.e2e
 ADMIN_PAGES = ("staff", "kiosks", "locations", "integrations", "audit")
@@ -358,6 +362,53 @@ def test_an_api_key_is_shown_once_used_by_its_integration_and_revoked_from_the_p
     page.context.close()
 
 
+def test_an_integration_s_webhook_hears_a_refusal_signed_and_the_log_shows_it(
+    app: AppServer, browser: Browser
+) -> None:
+    page = as_admin(browser, app, "/integrations")
+    with webhook_receiver() as receiver:
+        page.fill("#field-name", "Booking app")
+        page.get_by_label("Scan at doors").check()
+        page.fill("#field-webhook_url", "ftp://nowhere")
+        page.click("#add-key")
+        expect(page.locator("#error-webhook_url")).to_contain_text("starts with https://")
+        expect(page.locator('tr[data-key="Booking app"]')).to_have_count(0)  # nothing made
+        page.fill("#field-name", "Booking app")
+        page.get_by_label("Scan at doors").check()
+        page.fill("#field-webhook_url", receiver.url)
+        page.click("#add-key")
+        secret = page.locator("#new-key").inner_text(timeout=10_000)
+        signing = page.locator("#new-signing-secret").inner_text()
+        page.click("#new-key-done")
+        expect(page.locator('tr[data-key="Booking app"]')).to_contain_text(receiver.url)
+        refused = httpx.post(
+            f"{app.url}/api/v1/scans",
+            json={"member_code": "99999999", "location": "Downtown"},
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+        assert refused.json()["reason"] == "unknown_code"
+        log = page.locator("#deliveries-table tbody tr").first
+        expect(log).to_have_attribute("data-status", "delivered", timeout=15_000)
+        expect(log).to_contain_text("Refused")
+        page.screenshot(path=ARTIFACTS / "integrations-webhook.png", full_page=True)
+        [call] = receiver.calls
+    assert json.loads(call.body)["reason"] == "unknown_code"
+    assert verify(
+        signing,
+        call.headers["gym-live-signature"],
+        call.body,
+        datetime.now(UTC),
+        timedelta(minutes=5),
+    )
+    page.get_by_role("button", name="Set the webhook of Booking app").click()
+    expect(page.locator("#field-edit-webhook_url")).to_have_value(receiver.url)
+    page.fill("#field-edit-webhook_url", "")
+    page.click("#save-webhook")
+    toast(page, "The webhook of Booking app is removed.")
+    expect(page.locator('tr[data-key="Booking app"]')).not_to_contain_text(receiver.url)
+    page.context.close()
+
+
 def test_a_website_frames_the_location_s_widget_and_it_follows_a_check_in(
     app: AppServer, browser: Browser
 ) -> None:
@@ -373,7 +424,7 @@ def test_a_website_frames_the_location_s_widget_and_it_follows_a_check_in(
         inside = framed.locator("#inside")
         expect(inside).to_contain_text(" of 60 inside", timeout=15_000)
         before = int(inside.inner_text().split()[0])
-        app.cli.json("checkin", "10000029")
+        app.cli.json("checkin", "10000029", "--location", "Downtown")  # other tests add places
         try:  # the widget asks again every 5 s and writes what changed
             expect(inside).to_have_text(f"{before + 1} of 60 inside", timeout=12_000)
             expect(framed.locator("#level")).to_have_attribute(
@@ -381,7 +432,7 @@ def test_a_website_frames_the_location_s_widget_and_it_follows_a_check_in(
             )
             website.screenshot(path=ARTIFACTS / "widget-framed.png")
         finally:
-            app.cli.json("checkout", "10000029")
+            app.cli.json("checkout", "10000029", "--location", "Downtown")
     website.context.close()
 
 
