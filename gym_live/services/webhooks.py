@@ -240,7 +240,11 @@ def forget_old_deliveries(*, deps: Deps) -> int:
     with write_session(deps.engine) as session:
         gone = session.execute(
             sa.delete(WebhookDelivery).where(
-                sa.not_(PENDING_DELIVERY), WebhookDelivery.created_at < deps.clock() - KEPT
+                sa.or_(
+                    WebhookDelivery.delivered_at.is_not(None),
+                    WebhookDelivery.given_up_at.is_not(None),
+                ),
+                WebhookDelivery.created_at < deps.clock() - KEPT,
             )
         )
         session.commit()

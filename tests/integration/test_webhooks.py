@@ -176,3 +176,18 @@ def test_a_claimed_delivery_is_not_claimed_again_until_its_claim_runs_out(
     clock.advance(seconds=webhooks.CLAIM.total_seconds())
     [again] = webhooks.claim_due(deps=deps)  # the first sender died without a word
     assert again.id == first.id
+
+
+def test_the_sweep_forgets_deliveries_done_a_month_ago_and_keeps_those_still_due(
+    deps: Deps, clock: FakeClock
+) -> None:
+    with webhook_receiver() as receiver:
+        listening(deps, receiver.url)
+        checkin.scan("10000001", location="Downtown", source=Source.KIOSK, deps=deps)
+        assert send_due(deps) == 1  # delivered
+        clock.advance(minutes=30)
+        checkin.scan("10000001", location="Downtown", source=Source.KIOSK, deps=deps)  # out
+    clock.advance(days=30, seconds=1)  # the check-out's delivery is still to be sent
+    assert webhooks.forget_old_deliveries(deps=deps) == 1
+    [kept] = deliveries(deps)
+    assert (kept.kind, kept.delivered_at, kept.given_up_at) == ("check_out", None, None)
