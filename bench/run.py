@@ -18,7 +18,17 @@ from typing import Any
 
 import aiohttp
 
-from bench import browsers, cluster, exports, fanout, instances, load, members, occupancy
+from bench import (
+    browsers,
+    cluster,
+    exports,
+    fanout,
+    instances,
+    load,
+    members,
+    occupancy,
+    reports,
+)
 from bench.browsers import WAIT_FOR_NUMBER
 from bench.clients import Tab, open_dashboards, signed_in
 from bench.harness import (
@@ -217,6 +227,7 @@ SCENARIOS: dict[str, Callable[[], object]] = {
     "members": members.members,
     "occupancy": occupancy.occupancy,
     "exports": exports.exports,
+    "reports": reports.reports,
 }
 
 

@@ -25,6 +25,7 @@ from gym_live.pages.member_import import member_import_page
 from gym_live.pages.members import members_page
 from gym_live.pages.new_member import new_member_page
 from gym_live.pages.password import password_page
+from gym_live.pages.reports import reports_page
 from gym_live.pages.staff import staff
 from gym_live.reflex_compat import only_these_origins, screen_events
 from gym_live.security_headers import with_security_headers
@@ -42,6 +43,7 @@ from gym_live.states.member_import import MemberImportState
 from gym_live.states.member_page import MemberPageState
 from gym_live.states.members import MembersState
 from gym_live.states.new_member import NewMemberState
+from gym_live.states.reports import ReportsState
 from gym_live.states.staff_admin import StaffAdminState
 from gym_live.tabs import keep_open_tabs_alive
 from gym_live.webhook_sender import deliver_forever
@@ -118,6 +120,7 @@ PAGES = (
         "Integrations",
         IntegrationsState.open_integrations_page,
     ),
+    (reports_page, routes.REPORTS, "Reports", ReportsState.open_reports_page),
     (password_page, routes.PASSWORD, "Password", AuthState.open_password_page),
     (kiosk, routes.KIOSK, "Check in", KioskState.open_kiosk),
 )

@@ -32,6 +32,7 @@ from gym_live.domain.webhooks import ERROR_LENGTH
 from gym_live.domain.webhooks import URL_LENGTH as WEBHOOK_URL_LENGTH
 
 OPEN_VISIT = sa.text("checked_out_at IS NULL")
+OVERRIDDEN = sa.text("override_reason IS NOT NULL")
 PENDING_DELIVERY = sa.text("delivered_at IS NULL AND given_up_at IS NULL")
 
 
@@ -184,8 +185,24 @@ class Visit(SQLModel, table=True):
             postgresql_where=OPEN_VISIT,
         ),
         sa.Index("ix_visit_in", "checked_in_at", "id"),  # every visit of a period, in order
-        sa.Index("ix_visit_location_in", "location_id", "checked_in_at"),
-        sa.Index("ix_visit_location_out", "location_id", "checked_out_at"),
+        # The reports read a period's arrivals (by source), stays and overrides from these
+        # alone, never from the rows.
+        sa.Index("ix_visit_location_in", "location_id", "checked_in_at", "source"),
+        sa.Index(
+            "ix_visit_location_out",
+            "location_id",
+            "checked_out_at",
+            "checkout_reason",
+            "checked_in_at",
+        ),
+        sa.Index(
+            "ix_visit_overridden",
+            "location_id",
+            "checked_in_at",
+            "checked_in_by",
+            sqlite_where=OVERRIDDEN,
+            postgresql_where=OVERRIDDEN,
+        ),
         sa.Index("ix_visit_member_out", "member_id", "checked_out_at"),
         sa.Index("ix_visit_member_in", "member_id", "checked_in_at"),
         sa.CheckConstraint(

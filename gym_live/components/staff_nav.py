@@ -13,6 +13,7 @@ from gym_live.states.auth import AuthState
 PAGES = (
     (routes.DASHBOARD, "Dashboard", "activity", False),
     (routes.MEMBERS, "Members", "contact", False),
+    (routes.REPORTS, "Reports", "chart-column", False),
     (routes.STAFF, "Staff", "users", True),
     (routes.KIOSKS, "Kiosks", "tablet-smartphone", True),
     (routes.LOCATIONS, "Locations", "map-pin", True),

@@ -21,5 +21,6 @@ KIOSKS = "/kiosks"
 LOCATIONS = "/locations"
 AUDIT = "/audit"
 INTEGRATIONS = "/integrations"
+REPORTS = "/reports"
 # `/kiosk?pair=CODE`: the address an admin's QR code opens; the tablet pairs with the code.
 KIOSK_PAIR_PARAM = "pair"

@@ -4,9 +4,10 @@ Reflex's event middleware (`App.add_middleware`) sees each event before its hand
 may answer in its place, so a handler added later is guarded without anyone remembering a
 decorator or a base class. An event is let through when its handler is on PUBLIC (Reflex's
 own hydration, signing in, and the door kiosk, whose handlers check its device token), or
-when the tab's session is live and its role may call it (FRONT_DESK: the dashboard and the
-desk; every other handler, a later one too, is an admin's); otherwise it is refused. A
-member who must replace a handed-over password may only do that (OWN_ACCOUNT) until then.
+when the tab's session is live and its role may call it (FRONT_DESK: the dashboard, the
+desk, the members' pages and the reports; every other handler, a later one too, is an
+admin's); otherwise it is refused. A member who must replace a handed-over password may only
+do that (OWN_ACCOUNT) until then.
 
 A tab let through is remembered with its session, and every WATCH_SECONDS the sessions of
 the open tabs are looked up together: a tab whose session ended (signed out elsewhere, a new
@@ -46,6 +47,7 @@ from gym_live.states.live import LiveState
 from gym_live.states.member_page import MemberPageState
 from gym_live.states.members import MembersState
 from gym_live.states.new_member import NewMemberState
+from gym_live.states.reports import ReportsState
 
 logger = logging.getLogger(__name__)
 # A session is looked up again after this long (a revoked one is refused within it).
@@ -84,6 +86,7 @@ FRONT_DESK = frozenset(
     | event_handlers(MembersState)
     | event_handlers(NewMemberState)
     | event_handlers(MemberPageState)
+    | event_handlers(ReportsState)
     | OWN_ACCOUNT
 )
 # Handlers that share a per-session budget: (names, how many per WINDOW_SECONDS, what to say).

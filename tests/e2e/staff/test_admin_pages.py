@@ -488,7 +488,7 @@ def test_every_page_passes_axe_and_is_photographed(
     expect(tab.locator("#login-submit")).to_be_visible(timeout=15_000)
     found["/login"] = blocking_violations(tab)
     sign_in(tab, app, ADMIN_USER, ADMIN_PASSWORD)
-    for path in ("/", "/members", *(f"/{name}" for name in ADMIN_PAGES)):
+    for path in ("/", "/members", "/reports", *(f"/{name}" for name in ADMIN_PAGES)):
         if path != "/":
             tab.click(f"#nav-{path.strip('/')}")
             expect(tab.locator(f"#nav-{path.strip('/')}")).to_have_attribute("aria-current", "page")

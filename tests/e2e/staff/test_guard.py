@@ -105,11 +105,11 @@ def test_the_allow_list_is_exactly_reflexs_own_sign_in_and_the_kiosk() -> None:
     assert PUBLIC <= ALL and len(GUARDED) >= 10
 
 
-def test_front_desk_may_use_only_the_dashboard_the_desk_the_members_pages_and_sign_out() -> None:
+def test_front_desk_may_use_only_the_dashboard_the_desk_members_reports_and_sign_out() -> None:
     """Every other handler, one added later included, is an admin's."""
     states = {short(name).split(".")[0] for name in FRONT_DESK}
     members_pages = {"members_state", "new_member_state", "member_page_state"}
-    assert states == {"live_state", "desk_state", "auth_state", *members_pages}
+    assert states == {"live_state", "desk_state", "auth_state", "reports_state", *members_pages}
     assert sorted(short(name) for name in FRONT_DESK if "auth_state" in name) == [
         "auth_state.change_password",
         "auth_state.open_password_page",

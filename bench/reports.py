@@ -1,0 +1,213 @@
+"""Scenario `reports`: a year of a 5,000-member club (about 400,000 visits at one location,
+arrivals weighted to the evening, stays of 30 to 120 minutes, every source, 5 % denied
+attempts, some overrides), then the reports page's figures for that year: in-process,
+`services.reports.report` for the year and for the last 30 days (median and max of 10
+runs after one warm-up, SQLite); then, through the real server, a signed-in chromium
+opening `/reports` for the year until the heatmap shows (median of 5 loads).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from playwright.sync_api import sync_playwright
+
+from bench.clients import signed_in
+from bench.harness import (
+    BENCH_SETTINGS,
+    CHUNK,
+    BenchApp,
+    migrate,
+    seed_chain,
+    staff_session,
+    write_result,
+)
+from devtools.servers import CHROMIUM_ARGS
+from gym_live.adapters.bus import MemoryBus
+from gym_live.adapters.db import build_engine
+from gym_live.domain.reports import ReportPeriod
+from gym_live.models import DeniedAttempt, Staff, Visit
+from gym_live.services import reports as service
+from gym_live.services.deps import Deps
+from gym_live.settings import Settings
+
+MEMBERS = 5_000
+DAYS = 365
+VISITS_PER_DAY = 1_100  # about 400,000 a year
+# The share of a day's arrivals in each hour (6:00 to 22:00): the morning and the evening.
+ARRIVALS_BY_HOUR = {
+    6: 5,
+    7: 8,
+    8: 6,
+    9: 4,
+    10: 3,
+    11: 3,
+    12: 5,
+    13: 4,
+    14: 3,
+    15: 4,
+    16: 7,
+    17: 11,
+    18: 12,
+    19: 10,
+    20: 7,
+    21: 4,
+}
+SOURCES = ("kiosk",) * 8 + ("staff", "api")
+RUNS = 10
+LOADS = 5
+
+
+def seed_year(database_url: str, *, today: date) -> int:
+    """The chain (3 locations, MEMBERS members), and a year of visits at the first location."""
+    migrate(database_url)
+    seed_chain(database_url, members=MEMBERS)
+    engine = build_engine(database_url, pooled=False)
+    rng = random.Random(13)
+    hours, weights = zip(*ARRIVALS_BY_HOUR.items(), strict=True)
+    visits = 0
+    try:
+        with engine.begin() as conn:
+            desk = conn.execute(
+                sa.insert(Staff.__table__).returning(Staff.__table__.c.id),
+                [
+                    {
+                        "username": "bench-desk",
+                        "display_name": "Bench Desk",
+                        "role": "front_desk",
+                        "password_hash": "-",
+                        "created_at": datetime.now(UTC),
+                    }
+                ],
+            ).scalar_one()
+            rows: list[dict[str, Any]] = []
+            denied: list[dict[str, Any]] = []
+            for back in range(DAYS, 0, -1):
+                day = datetime.combine(today - timedelta(days=back), datetime.min.time(), UTC)
+                for hour in rng.choices(hours, weights, k=VISITS_PER_DAY):
+                    began = day + timedelta(hours=hour, seconds=rng.randrange(3600))
+                    override = rng.random() < 0.002
+                    rows.append(
+                        {
+                            "member_id": uuid.UUID(int=rng.randrange(MEMBERS) + 1),
+                            "location_id": 1,
+                            "checked_in_at": began,
+                            "checked_out_at": began + timedelta(minutes=rng.randrange(30, 121)),
+                            "checkout_reason": "member",
+                            "source": "staff" if override else rng.choice(SOURCES),
+                            "checked_in_by": desk if override else None,
+                            "override_reason": "Card at home" if override else None,
+                        }
+                    )
+                    if rng.random() < 0.05:
+                        denied.append(
+                            {
+                                "code_tried": "20000001",
+                                "location_id": 1,
+                                "reason": rng.choice(("expired", "unknown_code", "full")),
+                                "at": began,
+                            }
+                        )
+                if len(rows) >= CHUNK:
+                    conn.execute(sa.insert(Visit.__table__), rows)
+                    visits += len(rows)
+                    rows = []
+            conn.execute(sa.insert(Visit.__table__), rows)
+            conn.execute(sa.insert(DeniedAttempt.__table__), denied)
+            visits += len(rows)
+    finally:
+        engine.dispose()
+    return visits
+
+
+def reports() -> dict[str, Any]:
+    today = datetime.now(UTC).date()
+    with tempfile.TemporaryDirectory(prefix="gym_bench_reports_") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'reports.db'}"
+        started = time.perf_counter()
+        visits = seed_year(url, today=today)
+        print(
+            f"reports: {visits:,} visits over {DAYS} days, seeded in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
+        deps = Deps(build_engine(url), MemoryBus(), Settings(database_url=url))
+        rows = []
+        for label, first in (
+            ("year", today - timedelta(days=DAYS)),
+            ("30 days", today - timedelta(days=29)),
+        ):
+            period = ReportPeriod(first, today)
+            service.report(period, 1, deps=deps)  # warm-up
+            times = []
+            for _ in range(RUNS):
+                began = time.perf_counter()
+                figures = service.report(period, 1, deps=deps)
+                times.append((time.perf_counter() - began) * 1000)
+            row = {
+                "period": label,
+                "visits": figures.visits,
+                "median_ms": round(statistics.median(times), 1),
+                "max_ms": round(max(times), 1),
+            }
+            rows.append(row)
+            print(
+                f"  {label}: {figures.visits:,} visits counted, report in "
+                f"{row['median_ms']} ms median, {row['max_ms']} ms max ({RUNS} runs)",
+                flush=True,
+            )
+        page = _page_loads(url, today - timedelta(days=DAYS), today)
+    result = {"visits": visits, "service": rows, "page": page}
+    print(f"  -> {write_result('reports', result)}")
+    return result
+
+
+def _page_loads(database_url: str, first: date, last: date) -> dict[str, Any]:
+    """A signed-in chromium opens the year's report: until the heatmap's cells show."""
+    token = staff_session(database_url)
+    address = f"/reports?from={first.isoformat()}&to={last.isoformat()}"
+    with tempfile.TemporaryDirectory() as tmp:
+        app = BenchApp(database_url, BENCH_SETTINGS, Path(tmp) / "server.log", token)
+        app.start()
+        try:
+            times = _timed_loads(app.url + address, token)
+        finally:
+            app.stop()
+    shown = times[1:]  # the first load also builds the server's caches
+    figures = {
+        "first_ms": round(times[0]),
+        "median_ms": round(statistics.median(shown)),
+        "max_ms": round(max(shown)),
+        "loads": len(shown),
+    }
+    print(
+        f"  the page, signed in, a year: {figures['median_ms']} ms median, "
+        f"{figures['max_ms']} ms max ({len(shown)} loads; the first {figures['first_ms']} ms)"
+    )
+    return figures
+
+
+def _timed_loads(address: str, token: str) -> list[float]:
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for _ in range(LOADS + 1):
+            context = browser.new_context()  # an empty cache, as a new visitor
+            context.add_init_script(signed_in(token))
+            page = context.new_page()
+            began = time.perf_counter()
+            page.goto(address)
+            page.locator("#busiest-hours td[data-people]").first.wait_for(timeout=30_000)
+            page.locator("#report-visits").filter(has_text=re.compile("[0-9]")).wait_for()
+            times.append((time.perf_counter() - began) * 1000)
+            context.close()
+        browser.close()
+    return times
