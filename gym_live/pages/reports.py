@@ -98,7 +98,7 @@ def report() -> rx.Component:
             width="100%",
         ),
         section(
-            "Visits per day",
+            ReportsState.chart_title,
             "per_day",
             rx.recharts.line_chart(
                 rx.recharts.line(
@@ -108,7 +108,7 @@ def report() -> rx.Component:
                     dot=False,
                     is_animation_active=False,
                 ),
-                rx.recharts.x_axis(data_key="day", min_tick_gap=24),
+                rx.recharts.x_axis(data_key="day", interval=ReportsState.day_ticks),
                 rx.recharts.y_axis(allow_decimals=False, width=48),
                 rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
                 rx.recharts.graphing_tooltip(),
@@ -117,6 +117,7 @@ def report() -> rx.Component:
                 width="100%",
             ),
             chart=True,
+            named="the visits of every day",
         ),
         section("Busiest hours: people inside on average", "busiest", heatmap()),
         rx.grid(
@@ -149,8 +150,16 @@ def report() -> rx.Component:
     )
 
 
-def section(title: str, key: str, *content: rx.Component, chart: bool = False) -> rx.Component:
-    """A report's part: its heading, what it shows, and its CSV (the same numbers)."""
+def section(
+    title: str | rx.Var,
+    key: str,
+    *content: rx.Component,
+    chart: bool = False,
+    named: str = "",
+) -> rx.Component:
+    """A report's part: its heading, what it shows, and its CSV (the same numbers); `named`
+    is what the CSV button says it downloads (by default, the title)."""
+    named = named or str(title).split(":")[0].lower()
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -163,7 +172,7 @@ def section(title: str, key: str, *content: rx.Component, chart: bool = False) -
                     variant="soft",
                     size="1",
                     id=f"csv-{key.replace('_', '-')}",
-                    aria_label=f"Download {title.split(':')[0].lower()} as CSV",
+                    aria_label=f"Download {named} as CSV",
                 ),
                 align="center",
                 width="100%",

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from gym_live.adapters.db import read_session
@@ -37,6 +40,8 @@ from gym_live.services.deps import Deps
 
 # The "at risk" list shows this many (the most recently lapsed first); its CSV has all.
 AT_RISK_SHOWN = 100
+# The scans of reports being counted, each on its own connection (see _count_at).
+_SCANS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="report-scan")
 _AWAY = "away"  # the bound parameter: last visit before this is "away"
 
 
@@ -50,9 +55,12 @@ def report(period: ReportPeriod, location_id: int | None, *, deps: Deps) -> Repo
         locations = list(session.scalars(query))
         if not locations:
             raise NotFound("There is no such location: choose one from the list.", field=LOCATION)
-        parts = [_at_location(session, location, period, now) for location in locations]
+        dialect = session.get_bind().dialect.name
+    counting = [_count_at(deps.engine, dialect, place, period, now) for place in locations]
+    with read_session(deps.engine) as session:
         at_risk, at_risk_total = _at_risk(session, now, deps)
         expiring = _expiring(session, now.astimezone(deps.settings.zone).date())
+    parts = [counted() for counted in counting]
     per_day: dict[date, int] = summed(p.per_day for p in parts)  # type: ignore[assignment]
     today = max(now.astimezone(loc.zone_info).date() for loc in locations)
     stays = Stays({}, 0)
@@ -95,14 +103,21 @@ class _Part:
     overrides: dict[str, int]
 
 
-def _at_location(
-    session: Session, location: Location, period: ReportPeriod, now: datetime
-) -> _Part:
+def _count_at(
+    engine: Engine, dialect: str, location: Location, period: ReportPeriod, now: datetime
+) -> Callable[[], _Part]:
+    """Starts the location's counts, each scan on a connection of its own (SQLite and
+    PostgreSQL both read in parallel; a year is four scans of 400,000 index entries);
+    returns what waits for them and turns them into figures.
+
+    The scans are separate read transactions: a check-in committed between two of them may
+    be in one figure and not yet in another; the next look has it everywhere.
+    """
     zone = location.zone_info
     origin = datetime.combine(period.first, time(), zone).astimezone(now.tzinfo)
     end = datetime.combine(period.last + timedelta(days=1), time(), zone).astimezone(now.tzinfo)
     until = min(end, now)
-    statements = _statements(session.get_bind().dialect.name)
+    statements = _statements(dialect)
     seconds = int(origin.timestamp())
     params = {
         "location_id": location.id,
@@ -113,34 +128,38 @@ def _at_location(
         # at `origin` began before this; the bound keeps the index's range short.
         "earliest": origin - timedelta(days=2),
     }
-
-    def moves(statement: sa.Select) -> dict[int, tuple[int, int]]:
-        rows = session.execute(statement, params)
-        return {int(q): (int(count), int(at) - count * seconds) for q, count, at in rows}
-
-    counts = QuarterCounts(
-        origin,
-        until,
-        zone,
-        int(session.execute(statements.inside_at_origin, params).scalar_one()),
-        moves(statements.arrivals),
-        moves(statements.departures),
+    groups = (
+        (statements.inside_at_origin, statements.arrivals),
+        (statements.departures,),
+        (statements.stays,),
+        (statements.by_source, statements.denied, statements.overrides),
     )
-    stays = session.execute(statements.stays, params).all()
-    return _Part(
-        per_day=visits_per_day(counts),
-        busiest=busiest_hours(counts),
-        stays=Stays({int(m): int(c) for m, c, _ in stays}, sum(int(s) for _, _, s in stays)),
-        by_source=dict(
-            zip(
-                [source.value for source in Source],
-                session.execute(statements.by_source, params).one(),
-                strict=True,
-            )
-        ),
-        denied=dict(session.execute(statements.denied, params).all()),
-        overrides=dict(session.execute(statements.overrides, params).all()),
-    )
+    scans = [_SCANS.submit(_read, engine, group, params) for group in groups]
+
+    def figures() -> _Part:
+        [[inside], arrived], [left], [stays], [[sources], denied, overrides] = (
+            scan.result() for scan in scans
+        )
+
+        def moves(rows: Sequence[sa.Row]) -> dict[int, tuple[int, int]]:
+            return {int(q): (int(count), int(at) - count * seconds) for q, count, at in rows}
+
+        counts = QuarterCounts(origin, until, zone, int(inside[0]), moves(arrived), moves(left))
+        return _Part(
+            per_day=visits_per_day(counts),
+            busiest=busiest_hours(counts),
+            stays=Stays({int(m): int(c) for m, c, _ in stays}, sum(int(s) for _, _, s in stays)),
+            by_source=dict(zip([source.value for source in Source], sources, strict=True)),
+            denied=dict(denied),  # type: ignore[arg-type]
+            overrides=dict(overrides),  # type: ignore[arg-type]
+        )
+
+    return figures
+
+
+def _read(engine: Engine, statements: Sequence[sa.Select], params: dict) -> list[list[sa.Row]]:
+    with read_session(engine) as session:
+        return [list(session.execute(statement, params)) for statement in statements]
 
 
 class _Statements(NamedTuple):
