@@ -125,7 +125,10 @@ _INSIDE = (
     sa.select(Member.member_code, Member.full_name, Visit.checked_in_at, Member.photo)
     .join(Member, Member.id == Visit.member_id)
     .where(Visit.location_id == _LOCATION, Visit.checked_out_at.is_(None))
-    .order_by(Visit.checked_in_at.desc())
+    # The id too: only the open visits' index (ix_visit_open_location, whose entries end
+    # with the row id) gives this order, so SQLite reads the few open visits, never the
+    # location's whole history through ix_visit_location_in (125 ms at 400,000 visits).
+    .order_by(Visit.checked_in_at.desc(), Visit.id.desc())
 )
 _ARRIVALS = (
     sa.select(Visit.id, _PERSON, Visit.checked_in_at, _IN_BY, _PHOTO, Visit.override_reason)
