@@ -100,6 +100,7 @@ class Nginx:
             GYM_INSTANCE_A=a,
             GYM_INSTANCE_B=b,
             GYM_LISTEN=f"127.0.0.1:{self.port}",
+            GYM_CACHE_DIR=str(self.prefix / "cache"),
         )
         for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.prefix / "temp" / name).mkdir(parents=True, exist_ok=True)

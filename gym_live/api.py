@@ -67,6 +67,9 @@ from gym_live.services.deps import app_deps
 from gym_live.staff_files import signed_in_staff
 
 PREFIX = "/api/v1"
+# The public occupancy may be kept this long by a proxy (deploy/nginx.conf.template keeps it)
+# or a browser: a popular website then costs an instance one request a second per address.
+PUBLIC_FOR_A_SECOND = "public, max-age=1"
 # Routes anyone may call (the schema, how busy the locations are); every other one needs a
 # key (a test enumerates the routes and calls each without one).
 DOCS = "/api/docs"
@@ -260,8 +263,9 @@ def _refused(reason: str, message: str) -> ScanAnswer:
 
 
 @api.get(f"{PREFIX}/locations", response_model=list[LocationOccupancy], summary="Locations")
-async def list_locations() -> list[LocationOccupancy]:
+async def list_locations(response: Response) -> list[LocationOccupancy]:
     """Every location, how full it is now and usually (public: no key, no names)."""
+    response.headers["Cache-Control"] = PUBLIC_FOR_A_SECOND
     return [await _occupancy(location_id) for location_id in sorted(_live_views())]
 
 
@@ -271,8 +275,15 @@ async def list_locations() -> list[LocationOccupancy]:
     responses={404: {"model": Problem}, 503: {"model": Problem}},
     summary="How busy a location is",
 )
-async def location_occupancy(location_id: int) -> LocationOccupancy:
+async def location_occupancy(location_id: int, response: Response) -> LocationOccupancy:
     """People inside now, the busy level, and the usual for this weekday and hour."""
+    now = await occupancy_of(location_id)
+    response.headers["Cache-Control"] = PUBLIC_FOR_A_SECOND
+    return now
+
+
+async def occupancy_of(location_id: int) -> LocationOccupancy:
+    """The location's occupancy (NotFound for an unknown id; NotReady while loading)."""
     if location_id not in _live_views():
         raise NotFound(f"No location with id {location_id}.")
     return await _occupancy(location_id)

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from gym_live import wording
-from gym_live.api import LocationOccupancy, location_occupancy
+from gym_live.api import LocationOccupancy, occupancy_of
 from gym_live.domain.errors import NotFound, NotReady
 
 WIDGET = "/widget"
@@ -93,7 +93,7 @@ def embed_snippet(origin: str, location_id: int, name: str) -> str:
 async def widget_page(request: Request) -> Response:
     location_id = request.path_params["location_id"]
     try:
-        now = await location_occupancy(location_id)
+        now = await occupancy_of(location_id)
     except NotFound:
         return _page("Not found", "<p>There is no such location.</p>", status_code=404)
     except NotReady:

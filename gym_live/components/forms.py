@@ -80,3 +80,28 @@ def search_input(
         ),
         debounce_timeout=250,
     )
+
+
+def filters(
+    *fields: rx.Component, on_submit: rx.EventHandler, apply_id: str, error: rx.Var
+) -> rx.Component:
+    """A card of filter fields in a row, their Show button (`apply_id`), and under them
+    what is wrong with no one field (`error`)."""
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.hstack(
+                    *fields,
+                    rx.button("Show", type="submit", id=apply_id, margin_top="1.4em"),
+                    align="start",
+                    spacing="4",
+                    wrap="wrap",
+                ),
+                form_error(error),
+                spacing="3",
+            ),
+            on_submit=on_submit,
+            reset_on_submit=False,
+        ),
+        width="100%",
+    )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from gym_live.domain.days import optional_day
 from gym_live.domain.errors import InvalidInput
+from gym_live.domain.text import could_be_a_name
 
 AUDIT_PAGE_SIZE = 50
 SUBJECT_LENGTH, DETAIL_LENGTH = 120, 200
@@ -96,6 +97,8 @@ def parse_filter(*, person: str, kind: str, since: str, until: str, zone: ZoneIn
         chosen = AuditKind(kind) if kind else None
     except ValueError:
         raise InvalidInput("Choose a kind from the list.", field=KIND) from None
+    if not could_be_a_name(person):
+        raise InvalidInput("Choose a person from the list.", field=PERSON)
     first, last = optional_day(since, field=SINCE), optional_day(until, field=UNTIL)
     if first and last and last < first:
         raise InvalidInput("The last day is before the first.", field=UNTIL)

@@ -32,5 +32,12 @@ def tidy_name(
     return name
 
 
+def could_be_a_name(raw: str) -> bool:
+    """Whether `raw` could name something tidy_name let in. One that cannot (a NUL, a lone
+    surrogate, a control character) is never looked up: PostgreSQL refuses NUL in text,
+    and a lone surrogate cannot be encoded for either database."""
+    return not any(unicodedata.category(ch) in ("Cc", "Cs") or _hidden(ch) for ch in raw)
+
+
 def _hidden(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cf", "Co") and ch not in _JOINERS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from gym_live import wording
-from gym_live.components.forms import field, form_error
+from gym_live.components.forms import field, filters
 from gym_live.components.layout import staff_page
 from gym_live.components.tables import admin_table, long_text, newer_older
 from gym_live.pages import routes
@@ -16,7 +16,7 @@ ERRORS = AuditState.errors
 
 def audit_page() -> rx.Component:
     return staff_page(
-        filters(),
+        audit_filters(),
         admin_table(
             ("When", "Who", "What", "To / about", "Detail"),
             AuditState.rows,
@@ -29,51 +29,39 @@ def audit_page() -> rx.Component:
     )
 
 
-def filters() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.hstack(
-                    field(
-                        "Person",
-                        "person",
-                        _choice(
-                            "person",
-                            rx.select.item("Everyone", value=ANY),
-                            rx.foreach(
-                                AuditState.people,
-                                lambda p: rx.select.item(p["name"], value=p["username"]),
-                            ),
-                        ),
-                        ERRORS.get("person", ""),
-                    ),
-                    field(
-                        "What",
-                        "kind",
-                        _choice(
-                            "kind",
-                            rx.select.item("Everything", value=ANY),
-                            *[
-                                rx.select.item(label, value=kind.value)
-                                for kind, label in wording.AUDIT_KINDS.items()
-                            ],
-                        ),
-                        ERRORS.get("kind", ""),
-                    ),
-                    field("From", "since", _day("since"), ERRORS.get("since", "")),
-                    field("To", "until", _day("until"), ERRORS.get("until", "")),
-                    rx.button("Show", type="submit", id="audit-apply", margin_top="1.4em"),
-                    align="start",
-                    spacing="4",
-                    wrap="wrap",
+def audit_filters() -> rx.Component:
+    return filters(
+        field(
+            "Person",
+            "person",
+            _choice(
+                "person",
+                rx.select.item("Everyone", value=ANY),
+                rx.foreach(
+                    AuditState.people,
+                    lambda p: rx.select.item(p["name"], value=p["username"]),
                 ),
-                form_error(ERRORS.get("form", "")),
-                spacing="3",
             ),
-            on_submit=AuditState.apply,
-            reset_on_submit=False,
+            ERRORS.get("person", ""),
         ),
-        width="100%",
+        field(
+            "What",
+            "kind",
+            _choice(
+                "kind",
+                rx.select.item("Everything", value=ANY),
+                *[
+                    rx.select.item(label, value=kind.value)
+                    for kind, label in wording.AUDIT_KINDS.items()
+                ],
+            ),
+            ERRORS.get("kind", ""),
+        ),
+        field("From", "since", _day("since"), ERRORS.get("since", "")),
+        field("To", "until", _day("until"), ERRORS.get("until", "")),
+        on_submit=AuditState.apply,
+        apply_id="audit-apply",
+        error=ERRORS.get("form", ""),
     )
 
 

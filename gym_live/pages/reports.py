@@ -7,7 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from gym_live import wording
-from gym_live.components.forms import field, form_error
+from gym_live.components.forms import field, filters
 from gym_live.components.layout import staff_page
 from gym_live.components.stats import stat_card
 from gym_live.components.tables import admin_table
@@ -26,33 +26,21 @@ TABLES = ReportsState.tables
 
 def reports_page() -> rx.Component:
     return staff_page(
-        filters(),
+        report_filters(),
         rx.cond(SUMMARY.length() > 0, report()),
         heading=[rx.heading("Reports", size="6", as_="h1")],
         current=routes.REPORTS,
     )
 
 
-def filters() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.hstack(
-                    _day("From", FIRST_DAY, ReportsState.first),
-                    _day("To", LAST_DAY, ReportsState.last),
-                    field("Location", LOCATION, _location_choice(), _error(LOCATION)),
-                    rx.button("Show", type="submit", id="report-apply", margin_top="1.4em"),
-                    align="start",
-                    spacing="4",
-                    wrap="wrap",
-                ),
-                form_error(ERRORS.get("form", "")),
-                spacing="3",
-            ),
-            on_submit=ReportsState.apply,
-            reset_on_submit=False,
-        ),
-        width="100%",
+def report_filters() -> rx.Component:
+    return filters(
+        _day("From", FIRST_DAY, ReportsState.first),
+        _day("To", LAST_DAY, ReportsState.last),
+        field("Location", LOCATION, _location_choice(), _error(LOCATION)),
+        on_submit=ReportsState.apply,
+        apply_id="report-apply",
+        error=ERRORS.get("form", ""),
     )
 
 

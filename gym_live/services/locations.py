@@ -15,6 +15,7 @@ from gym_live.domain.checkin import LocationSnapshot
 from gym_live.domain.errors import Conflict, InvalidInput, NotFound
 from gym_live.domain.events import EventKind, GymEvent
 from gym_live.domain.locations import NAME, validate_location
+from gym_live.domain.text import could_be_a_name
 from gym_live.models import Location, Visit
 from gym_live.services.audit import record
 from gym_live.services.deps import Deps
@@ -77,6 +78,8 @@ def resolve_location(session: Session, name: str | None, *, lock: bool = False) 
 
     `lock` holds the row until commit (PostgreSQL), so capacity checks do not race.
     """
+    if name is not None and not could_be_a_name(name):
+        raise NotFound(f"No location named {name!r}.")
     query = select(Location).order_by(Location.id)
     if name is not None:
         query = query.where(Location.name == " ".join(name.split()))

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from gym_live.adapters.db import read_session, write_session
 from gym_live.domain.audit import AuditKind
 from gym_live.domain.errors import InvalidInput
+from gym_live.domain.text import could_be_a_name
 from gym_live.domain.visit_export import ExportedVisit, Period, heading_line, visit_lines
 from gym_live.models import Location, Member, Staff, Visit
 from gym_live.services import audit
@@ -75,6 +76,9 @@ def start_export(
 
 
 def _location_ids(session: Session, names: Sequence[str]) -> tuple[int, ...]:
+    for name in names:
+        if not could_be_a_name(name):
+            raise InvalidInput(f"There is no location called {name!r}.", field=LOCATION)
     query = sa.select(Location.name, Location.id).where(Location.name.in_(names))
     found: dict[str, int] = dict(session.execute(query).all())  # type: ignore[arg-type]
     for name in names:

@@ -168,6 +168,34 @@ def test_a_check_in_at_either_instance_reaches_browsers_on_both_through_nginx(
         page.close()
 
 
+def test_nginx_keeps_the_public_occupancy_a_second_then_asks_again(
+    cluster: Cluster, cli: Cli
+) -> None:
+    """A website's visitors reach an instance once a second per address, and see a
+    check-in within a second or two."""
+    address = cluster.nginx.url + "/api/v1/locations/1/occupancy"
+
+    def ask() -> tuple[str, dict]:
+        with urllib.request.urlopen(address, timeout=5) as answer:
+            assert answer.headers["Cache-Control"] == "public, max-age=1"
+            return answer.headers["X-Cache-Status"], json.loads(answer.read())
+
+    time.sleep(1.2)  # what an earlier test had kept is stale now
+    _, first = ask()
+    kept, again = ask()
+    assert (kept, again) == ("HIT", first)
+    member = cli.json("member", "add", "--name", "Cache Probe")["member"]["code"]  # not inside
+    cli("checkin", member, "--location", "Downtown")
+    try:
+        wait_until(
+            lambda: ask()[1]["inside_now"] == first["inside_now"] + 1,
+            timeout=5,
+            what="the check-in in the kept occupancy",
+        )
+    finally:
+        cli("checkout", member, "--location", "Downtown")
+
+
 def test_a_hundred_scans_of_one_card_across_both_instances_never_open_two_visits(
     cluster: Cluster, cli: Cli, active_members: list[str]
 ) -> None:

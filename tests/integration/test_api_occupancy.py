@@ -72,6 +72,7 @@ def test_the_usual_is_the_average_inside_at_this_hours_middle_on_the_same_weekda
     asyncio.run(hub.refresh())
     answer = TestClient(api.api).get("/api/v1/locations/1/occupancy")
     assert answer.status_code == 200
+    assert answer.headers["cache-control"] == "public, max-age=1"  # a proxy may keep it
     assert answer.json() == {
         "id": 1,
         "name": "Downtown",
@@ -89,6 +90,7 @@ def test_the_list_is_public_and_names_no_member(deps: Deps, hub: LiveHub) -> Non
     asyncio.run(hub.refresh())
     answer = TestClient(api.api).get("/api/v1/locations")
     assert answer.status_code == 200 and "Anna" not in answer.text
+    assert answer.headers["cache-control"] == "public, max-age=1"
     listed = {row["name"]: (row["inside_now"], row["level"]) for row in answer.json()}
     assert listed == {"Downtown": (0, "quiet"), "Harbour": (1, "moderate")}
 

@@ -4,6 +4,7 @@ locations, or with a malformed body."""
 
 from __future__ import annotations
 
+import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -289,3 +290,23 @@ def test_a_key_that_calls_too_fast_gets_429_with_retry_after(
     limited = scan(client, turnstile, code="99999999")
     assert limited.headers["retry-after"] == "1" and limited.json()["reason"] == "rate_limited"
     assert count(deps, DeniedAttempt) == 2  # the limited calls did nothing
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"member_code": "10000001", "location": "Down\u0000town"},
+        {"member_code": "1000\u00000001", "location": "Downtown"},
+        {"member_code": "10000001", "location": "\udbb2\udd53"},
+    ],
+)
+def test_a_nul_or_a_lone_surrogate_is_bad_input_never_a_database_error(
+    client: TestClient, deps: Deps, body: dict[str, str]
+) -> None:
+    """PostgreSQL refuses NUL in text: such a request is answered as bad input (found by
+    schemathesis), and changes nothing."""
+    sent = json.dumps(body)  # with \\u escapes, as schemathesis sent it
+    headers = key(deps) | {"Content-Type": "application/json"}
+    answer = client.post("/api/v1/scans", content=sent, headers=headers)
+    assert answer.status_code < 500, answer.text
+    assert count(deps, Visit) == 0

@@ -182,6 +182,7 @@ def test_a_key_for_some_locations_exports_only_theirs(
         ({"to": "9999-12-31"}, "to", "A day from 1900-01-01 to 9999-12-30"),  # no overflow
         ({"from": "0001-01-01"}, "from", "A day from 1900-01-01"),
         ({"location": "Nowhere"}, "location", "no location called 'Nowhere'"),
+        ({"location": "Down\x00town"}, "location", "no location called 'Down\\x00town'"),
         ({"location": ""}, "location", "at least 1 character"),
     ],
 )
