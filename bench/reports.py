@@ -2,9 +2,10 @@
 arrivals weighted to the evening, stays of 30 to 120 minutes, every source, 5 % denied
 attempts, some overrides), then the reports page's figures for that year: in-process,
 `services.reports.report` for the year and for the last 30 days (median and max of 10
-runs after one warm-up, SQLite); then, through the real server, a signed-in chromium
-opening `/reports` for the year until its figures show (median of 5 loads, each in a new
-context; timed from navigation and from the page's request for the report).
+runs after one warm-up; SQLite, or with BENCH_POSTGRES=1 a throwaway PostgreSQL); then,
+through the real server, a signed-in chromium opening `/reports` for the year until its
+figures show (median of 5 loads, each in a new context; timed from navigation and from
+the page's request for the report).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bench.harness import (
     BENCH_SETTINGS,
     CHUNK,
     BenchApp,
+    bench_database,
     migrate,
     seed_chain,
     staff_session,
@@ -125,6 +127,9 @@ def seed_year(database_url: str, *, today: date) -> int:
             conn.execute(sa.insert(Visit.__table__), rows)
             conn.execute(sa.insert(DeniedAttempt.__table__), denied)
             visits += len(rows)
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")  # the statistics a live database keeps
     finally:
         engine.dispose()
     return visits
@@ -132,8 +137,10 @@ def seed_year(database_url: str, *, today: date) -> int:
 
 def reports() -> dict[str, Any]:
     today = datetime.now(UTC).date()
-    with tempfile.TemporaryDirectory(prefix="gym_bench_reports_") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'reports.db'}"
+    with (
+        tempfile.TemporaryDirectory(prefix="gym_bench_reports_") as tmp,
+        bench_database(Path(tmp)) as (url, settings),
+    ):
         started = time.perf_counter()
         visits = seed_year(url, today=today)
         print(
@@ -165,20 +172,23 @@ def reports() -> dict[str, Any]:
                 f"{row['median_ms']} ms median, {row['max_ms']} ms max ({RUNS} runs)",
                 flush=True,
             )
-        page = _page_loads(url, today - timedelta(days=DAYS), today)
+        page = _page_loads(url, settings, today - timedelta(days=DAYS), today)
     result = {"visits": visits, "service": rows, "page": page}
     print(f"  -> {write_result('reports', result)}")
     return result
 
 
-def _page_loads(database_url: str, first: date, last: date) -> dict[str, Any]:
+def _page_loads(
+    database_url: str, settings: dict[str, str], first: date, last: date
+) -> dict[str, Any]:
     """A signed-in chromium opens the year's report, until the figures and the heatmap show:
     from navigation start, and from the moment the page asks for the report (the socket's
     first event: before it, the page loads as any page does)."""
     token = staff_session(database_url)
     address = f"/reports?from={first.isoformat()}&to={last.isoformat()}"
     with tempfile.TemporaryDirectory() as tmp:
-        app = BenchApp(database_url, BENCH_SETTINGS, Path(tmp) / "server.log", token)
+        env = BENCH_SETTINGS | settings
+        app = BenchApp(database_url, env, Path(tmp) / "server.log", token)
         app.start()
         try:
             loads = _timed_loads(app.url + address, token)[1:]  # the first warms the server

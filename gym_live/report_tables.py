@@ -124,5 +124,5 @@ def _most_first(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def csv_name(table: str, report: Report) -> str:
-    return f"{table.replace('_', '-')}-{report.period.first}-{report.period.last}.csv"
+def csv_name(table: str, first: str, last: str) -> str:
+    return f"{table.replace('_', '-')}-{first}-{last}.csv"

@@ -10,7 +10,7 @@ import reflex as rx
 from gym_live import report_tables
 from gym_live.domain.csv_cells import csv_lines
 from gym_live.domain.errors import GymLiveError
-from gym_live.domain.reports import LOCATION, Report, location_choice, report_period
+from gym_live.domain.reports import LOCATION, location_choice, report_period
 from gym_live.domain.visit_export import FIRST_DAY, LAST_DAY
 from gym_live.presentation import field_errors
 from gym_live.services import locations, reports
@@ -35,7 +35,6 @@ class ReportsState(rx.State):
     day_ticks: int = 0
     heatmap: list[dict[str, str | list[dict[str, str]]]] = []
     tables: dict[str, list[list[str]]] = {}
-    _report: Report | None = None
 
     @rx.event
     async def open_reports_page(self) -> None:
@@ -53,8 +52,7 @@ class ReportsState(rx.State):
     @rx.event
     async def download(self, table: str) -> rx.event.EventSpec | None:
         """One table as CSV (the members at risk: all of them, not only those shown)."""
-        report = self._report
-        if report is None or table not in report_tables.HEADINGS:
+        if not self.tables or table not in report_tables.HEADINGS:
             return None
         if table == "at_risk":
             everyone = await asyncio.to_thread(reports.at_risk_members, deps=app_deps())
@@ -64,7 +62,7 @@ class ReportsState(rx.State):
             rows = self.tables[table]
         return rx.download(
             data=csv_lines([report_tables.HEADINGS[table], *rows]),
-            filename=report_tables.csv_name(table, report),
+            filename=report_tables.csv_name(table, self.first, self.last),
         )
 
     async def _show(self, fields: dict[str, str]) -> None:
@@ -76,7 +74,7 @@ class ReportsState(rx.State):
         except GymLiveError as exc:
             self.errors = field_errors(exc, FIELDS)
             return
-        self._report, self.errors = report, {}
+        self.errors = {}
         self.first, self.last = period.first.isoformat(), period.last.isoformat()
         self.location = EVERY if location_id is None else str(location_id)
         self.summary = report_tables.summary(report)
