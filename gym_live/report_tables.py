@@ -28,6 +28,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 # How many shades the heatmap has above "nobody" (assets/gym_live.css: .gl-heat-1 … -5).
 HEAT_LEVELS = 5
 DAILY_UP_TO = 92  # days: a longer period's chart has a point a week
+DAY_LABELS = 8  # about as many as fit under the chart
 NEVER = "never"
 NONE_YET = "\u2013"
 
@@ -98,6 +99,13 @@ def chart_days(report: Report) -> tuple[str, list[dict[str, str | int]]]:
         weeks[monday] = weeks.get(monday, 0) + count
     points = [{"day": monday.isoformat(), "visits": count} for monday, count in weeks.items()]
     return "Visits per week (from Monday; the CSV has every day)", points
+
+
+def tick_step(points: list[dict[str, str | int]]) -> int:
+    """Every how many points the visits chart names one, about DAY_LABELS in all: a fixed
+    step, as recharts otherwise measures every label to choose (366 took most of a
+    second in the browser)."""
+    return len(points) // DAY_LABELS
 
 
 def summary(report: Report) -> dict[str, str]:

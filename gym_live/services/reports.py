@@ -42,7 +42,6 @@ from gym_live.services.deps import Deps
 AT_RISK_SHOWN = 100
 # The scans of reports being counted, each on its own connection (see _count_at).
 _SCANS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="report-scan")
-_AWAY = "away"  # the bound parameter: last visit before this is "away"
 
 
 def report(period: ReportPeriod, location_id: int | None, *, deps: Deps) -> Report:
@@ -247,7 +246,7 @@ def _at_risk(
     who = sa.and_(
         Member.status == MemberStatus.ACTIVE.value,
         sa.or_(Member.valid_until.is_(None), Member.valid_until >= today),
-        since < sa.bindparam(_AWAY, away),
+        since < away,
     )
     total = int(session.scalar(sa.select(sa.func.count()).select_from(Member).where(who)) or 0)
     query = (

@@ -62,7 +62,7 @@ def set_webhook(key_id: int, url: str, *, by: int | None = None, deps: Deps) -> 
 
 def listeners_changed(deps: Deps) -> None:
     """A webhook was set or removed, or a key revoked: read who listens again."""
-    _subscribers.pop(str(deps.engine.url), None)
+    _subscribers.pop(deps.settings.database_url, None)
 
 
 def enqueue(session: Session, events: Sequence[GymEvent], deps: Deps) -> None:
@@ -91,7 +91,7 @@ def enqueue(session: Session, events: Sequence[GymEvent], deps: Deps) -> None:
 
 
 def _listening(session: Session, deps: Deps) -> dict[int, tuple[int, ...]]:
-    cached = _subscribers.get(str(deps.engine.url))
+    cached = _subscribers.get(deps.settings.database_url)
     if cached is not None and time.monotonic() - cached[0] < SUBSCRIBERS_SECONDS:
         return cached[1]
     rows = session.execute(
@@ -103,7 +103,7 @@ def _listening(session: Session, deps: Deps) -> dict[int, tuple[int, ...]]:
     for key_id, location_id in rows:
         listening.setdefault(location_id or EVERY_LOCATION, []).append(key_id)
     frozen = {where: tuple(keys) for where, keys in listening.items()}
-    _subscribers[str(deps.engine.url)] = (time.monotonic(), frozen)
+    _subscribers[deps.settings.database_url] = (time.monotonic(), frozen)
     return frozen
 
 

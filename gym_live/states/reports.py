@@ -18,7 +18,6 @@ from gym_live.services.deps import app_deps
 
 EVERY = "every"  # the location choice that adds every location up
 FIELDS = (FIRST_DAY, LAST_DAY, LOCATION)
-DAY_LABELS = 8  # about as many as fit under the chart
 
 
 class ReportsState(rx.State):
@@ -30,9 +29,7 @@ class ReportsState(rx.State):
     summary: dict[str, str] = {}
     chart_title: str = ""
     per_day: list[dict[str, str | int]] = []
-    # Every how many days the chart names one: a fixed step, as recharts otherwise measures
-    # every day's label to choose (366 of them took the browser most of a second).
-    day_ticks: int = 0
+    day_ticks: int = 0  # every how many points the chart names one (report_tables)
     heatmap: list[dict[str, str | list[dict[str, str]]]] = []
     tables: dict[str, list[list[str]]] = {}
 
@@ -79,6 +76,6 @@ class ReportsState(rx.State):
         self.location = EVERY if location_id is None else str(location_id)
         self.summary = report_tables.summary(report)
         self.chart_title, self.per_day = report_tables.chart_days(report)
-        self.day_ticks = len(self.per_day) // DAY_LABELS
+        self.day_ticks = report_tables.tick_step(self.per_day)
         self.heatmap = report_tables.heat_cells(report)  # type: ignore[assignment]
         self.tables = report_tables.tables(report, deps.settings.zone)
