@@ -347,20 +347,15 @@ def test_a_photo_is_uploaded_and_shown_to_signed_in_staff_only(
     desk.goto(app.url + "/members/77000030")
     expect(desk.locator("h1")).to_have_text("Photo Person")  # loaded: its buttons work now
     expect(desk.locator("#member-no-photo")).to_be_visible()
-    choose = desk.locator("#member-choose-photo")
-    with desk.expect_file_chooser() as clicked:  # a click opens the file chooser
-        choose.click()
-    clicked.value.set_files(
-        files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not an image"}]
-    )
+    choose_file(desk, "#member-choose-photo", "notes.png", b"not an image")  # a click opens it
     toast(desk, "That file is not a photo")
-    face = io.BytesIO()
-    Image.new("RGB", (900, 700), (30, 120, 200)).save(face, "PNG")
+    choose = desk.locator("#member-choose-photo")
     choose.focus()
-    with desk.expect_file_chooser() as pressed:  # and so does Enter, from the keyboard
-        desk.keyboard.press("Enter")
+    expect(choose).to_be_focused()  # as a keyboard user who tabbed to it
+    with desk.expect_file_chooser() as pressed:  # and Enter opens the chooser too
+        choose.press("Enter")  # (focused again, should a re-render have taken the focus)
     pressed.value.set_files(
-        files=[{"name": "face.png", "mimeType": "image/png", "buffer": face.getvalue()}]
+        files=[{"name": "face.png", "mimeType": "image/png", "buffer": png((900, 700))}]
     )
     toast(desk, "Photo Person's photo is saved.")
     photo = desk.locator("#member-photo")
