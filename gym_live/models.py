@@ -237,6 +237,21 @@ class DeniedAttempt(SQLModel, table=True):
     )
 
 
+class ReportDay(SQLModel, table=True):
+    """A settled day's report figures at a location (domain.reports.DayCounts as JSON),
+    counted once from its visits so a year's report reads 365 rows, not 400,000 visits.
+    Derived data: deleting rows is always safe, they are counted again when next asked for.
+    Kept per time zone, as the location's days were when counted."""
+
+    __tablename__ = "report_day"
+
+    location_id: int = Field(foreign_key="location.id", primary_key=True)
+    timezone: str = Field(sa_column=sa.Column(sa.String(64), primary_key=True))
+    day: date = Field(primary_key=True)
+    counts: str = Field(sa_column=sa.Column(sa.Text(), nullable=False))
+    counted_at: datetime = Field(sa_column=_utc_column())
+
+
 class Kiosk(SQLModel, table=True):
     """An enrolled door tablet. Only hashes of its pairing code and device token are kept."""
 

@@ -14,7 +14,16 @@ from gym_live.domain.checkin import CheckinResult, Source
 from gym_live.domain.errors import Conflict, InvalidInput
 from gym_live.domain.kiosks import PAIRING_TTL
 from gym_live.domain.members import pin_rule
-from gym_live.services import demo, kiosks, locations, member_changes, members, stats, sweep
+from gym_live.services import (
+    demo,
+    kiosks,
+    locations,
+    member_changes,
+    members,
+    reports,
+    stats,
+    sweep,
+)
 from gym_live.services.deps import Deps
 
 # What a command returns: its JSON keys, and the "text" printed without --json.
@@ -40,6 +49,12 @@ def seed(args: argparse.Namespace, deps: Deps) -> Output:
             return {"seeded": False, "text": "Database has data; demo not loaded."}
         raise exc
     return {"seeded": True, **counts, "text": f"Demo loaded: {counts}"}
+
+
+def reports_recount(args: argparse.Namespace, deps: Deps) -> Output:
+    forgotten = reports.forget_kept_days(deps=deps)
+    text = f"{forgotten:,} kept report days forgotten: the reports count them again."
+    return {"forgotten": forgotten, "text": text}
 
 
 def location_add(args: argparse.Namespace, deps: Deps) -> Output:

@@ -49,6 +49,15 @@ def build_parser(description: str | None) -> argparse.ArgumentParser:
     seed.add_argument("--members", type=int, default=40)
     seed.add_argument("--if-empty", action="store_true", help="succeed quietly if data exists")
 
+    report = subcommands.add_parser("reports", help="the reports' kept days")
+    report_commands = report.add_subparsers(required=True, metavar="ACTION")
+    command(
+        "recount",
+        commands.reports_recount,
+        "forget the days the reports keep (after writing old visits behind the app's back)",
+        report_commands,
+    )
+
     location = subcommands.add_parser("location", help="manage locations")
     location_commands = location.add_subparsers(required=True, metavar="ACTION")
     add = command("add", commands.location_add, "add a location", location_commands)

@@ -8,17 +8,17 @@ returns a few thousand rows for a year instead of every visit; the rest is arith
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from gym_live.domain.errors import InvalidInput
 from gym_live.domain.visit_export import FIRST_DAY, period
 
 QUARTER_SECONDS = 15 * 60
+DAY_SECONDS = 24 * 3600
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOURS = 24
 # A period of more than a year is a different question (and a different chart).
@@ -74,91 +74,9 @@ def location_choice(raw: str, *, every: str) -> int | None:
 
 
 @dataclass(frozen=True)
-class QuarterCounts:
-    """What the database counts for one location's period, per quarter hour since `origin`:
-    the people inside at `origin`, then arrivals and departures until `until`, each as
-    (how many, their seconds since `origin` added up). Nothing else is needed to know the
-    time spent inside in each quarter, so the database reads one time column per visit."""
-
-    origin: datetime  # the period's first local midnight, in UTC
-    until: datetime  # its end: the midnight after its last day, or now when sooner
-    zone: ZoneInfo  # the location's
-    inside_at_origin: int
-    arrivals: Mapping[int, tuple[int, int]]
-    departures: Mapping[int, tuple[int, int]]
-
-    @property
-    def length(self) -> int:
-        return max(0, int((self.until - self.origin).total_seconds()))
-
-    def quarter_lengths(self) -> list[int]:
-        """Each quarter's seconds: all of them, but the last may be cut at `until`."""
-        length = self.length
-        return [
-            min(QUARTER_SECONDS, length - begins) for begins in range(0, length, QUARTER_SECONDS)
-        ]
-
-    def seconds_inside(self) -> list[int]:
-        """People-seconds inside in each quarter (two people for a whole quarter: 1,800).
-
-        Someone inside when the quarter began counts for all of it; someone who came during
-        it, from their arrival to its end; someone who left during it, minus the same.
-        """
-        inside, seconds = self.inside_at_origin, []
-        for quarter, length in enumerate(self.quarter_lengths()):
-            ends = quarter * QUARTER_SECONDS + length
-            came, came_at = self.arrivals.get(quarter, (0, 0))
-            went, went_at = self.departures.get(quarter, (0, 0))
-            seconds.append(inside * length + (came * ends - came_at) - (went * ends - went_at))
-            inside += came - went
-        return seconds
-
-    @functools.cached_property
-    def local_moments(self) -> list[datetime]:
-        """Where each quarter begins on the location's clocks."""
-        return [
-            (self.origin + timedelta(seconds=begins)).astimezone(self.zone)
-            for begins in range(0, self.length, QUARTER_SECONDS)
-        ]
-
-
-def busiest_hours(counts: QuarterCounts) -> list[list[float]]:
-    """Average people inside per weekday (Monday first) and local hour: the time inside in
-    those hours over the period, divided by the length of those hours (cut at `until`)."""
-    people = [[0.0] * HOURS for _ in WEEKDAYS]
-    seconds = [[0] * HOURS for _ in WEEKDAYS]
-    for moment, inside, length in zip(
-        counts.local_moments, counts.seconds_inside(), counts.quarter_lengths(), strict=True
-    ):
-        day, hour = moment.weekday(), moment.hour
-        people[day][hour] += inside
-        seconds[day][hour] += length
-    return [
-        [people[d][h] / seconds[d][h] if seconds[d][h] else 0.0 for h in range(HOURS)]
-        for d in range(len(WEEKDAYS))
-    ]
-
-
-def visits_per_day(counts: QuarterCounts) -> dict[date, int]:
-    moments, per_day = counts.local_moments, Counter[date]()
-    for quarter, (arrived, _) in counts.arrivals.items():
-        per_day[moments[quarter].date()] += arrived
-    return dict(per_day)
-
-
-def summed(rows: Iterable[Mapping[str, float]]) -> dict[str, float]:
-    """Counts by key, added across locations."""
-    total: dict[str, float] = {}
-    for row in rows:
-        for key, count in row.items():
-            total[key] = total.get(key, 0) + count
-    return total
-
-
-@dataclass(frozen=True)
 class Stays:
-    """Finished stays of the period (as the dashboard counts them: left by the member or
-    the desk), by whole minutes."""
+    """Finished stays (as the dashboard counts them: left by the member or the desk), by
+    whole minutes."""
 
     by_minute: Mapping[int, int]
     seconds: int
@@ -186,11 +104,167 @@ class Stays:
                 found.append(minutes)
         return sum(found) / 2
 
-    def plus(self, other: Stays) -> Stays:
-        minutes = dict(self.by_minute)
-        for stay, count in other.by_minute.items():
-            minutes[stay] = minutes.get(stay, 0) + count
-        return Stays(minutes, self.seconds + other.seconds)
+    @staticmethod
+    def added(parts: Iterable[Stays]) -> Stays:
+        minutes: Counter[int] = Counter()
+        seconds = 0
+        for part in parts:
+            minutes.update(part.by_minute)
+            seconds += part.seconds
+        return Stays(dict(minutes), seconds)
+
+
+NO_STAYS = Stays({}, 0)
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """One local day at one location, as the reports add days up. Nothing in it depends on
+    who was inside when the day began, so a day counted once (and kept, see
+    services.reports) adds up with days counted at any other time."""
+
+    day: date
+    arrivals: int
+    net: int  # arrivals minus departures: who is inside when the next day begins follows
+    # Per local hour of the day: (hour, people-seconds inside beyond those already inside
+    # at midnight, the hour's seconds); an hour is there twice when the clocks go back.
+    hours: tuple[tuple[int, int, int], ...]
+    stays: Stays  # those that ended this day
+    by_source: Mapping[str, int]  # the day's arrivals
+
+
+@dataclass(frozen=True)
+class QuarterCounts:
+    """What the database counts for one location's days, per quarter hour since `origin`:
+    arrivals and departures until `until`, each as (how many, their seconds since `origin`
+    added up), and arrivals by source. Nothing else is needed to know the time spent
+    inside in each quarter, so the database reads one time column per visit."""
+
+    origin: datetime  # the first day's local midnight, in UTC
+    until: datetime  # the midnight after the last day, or now when sooner
+    zone: ZoneInfo  # the location's
+    arrivals: Mapping[int, tuple[int, int]]
+    departures: Mapping[int, tuple[int, int]]
+    sources: Mapping[int, Mapping[str, int]]
+
+    def days(self, stays: Mapping[date, Stays]) -> list[DayCounts]:
+        """The local days, with the stays that ended on each.
+
+        In a quarter, someone inside when it began counts for all of it; someone who came
+        during it, from their arrival to its end; someone who left during it, minus the
+        same.
+        """
+        length = max(0, int((self.until - self.origin).total_seconds()))
+        tallies: list[_DayTally] = []
+        for quarter, begins in enumerate(range(0, length, QUARTER_SECONDS)):
+            local = (self.origin + timedelta(seconds=begins)).astimezone(self.zone)
+            if not tallies or tallies[-1].day != local.date():
+                tallies.append(_DayTally(local.date()))
+            tally = tallies[-1]
+            seconds = min(QUARTER_SECONDS, length - begins)
+            ends = begins + seconds
+            came, came_at = self.arrivals.get(quarter, (0, 0))
+            went, went_at = self.departures.get(quarter, (0, 0))
+            hour = tally.hours.setdefault(local.hour, [0, 0])
+            hour[0] += tally.inside * seconds + (came * ends - came_at) - (went * ends - went_at)
+            hour[1] += seconds
+            tally.inside += came - went
+            tally.arrivals += came
+            tally.sources.update(self.sources.get(quarter, {}))
+        return [tally.counts(stays.get(tally.day, NO_STAYS)) for tally in tallies]
+
+
+@dataclass
+class _DayTally:
+    """A day being counted, quarter by quarter (`inside`: beyond those in at midnight)."""
+
+    day: date
+    arrivals: int = 0
+    inside: int = 0
+    hours: dict[int, list[int]] = field(default_factory=dict)
+    sources: Counter[str] = field(default_factory=Counter)
+
+    def counts(self, stays: Stays) -> DayCounts:
+        hours = tuple((hour, people, seconds) for hour, (people, seconds) in self.hours.items())
+        return DayCounts(self.day, self.arrivals, self.inside, hours, stays, dict(self.sources))
+
+
+@dataclass(frozen=True)
+class DayRun:
+    """Consecutive local days of one length (86,400 s, or a single day of 23 or 25 hours),
+    so the database can tell a moment's day by dividing."""
+
+    first: date
+    begins: datetime  # the first day's local midnight, in UTC
+    days: int
+    day_seconds: int
+
+    @property
+    def ends(self) -> datetime:
+        return self.begins + timedelta(seconds=self.days * self.day_seconds)
+
+
+def midnight(day: date, zone: ZoneInfo) -> datetime:
+    """When the day begins at a location, in UTC."""
+    return datetime.combine(day, time(), zone).astimezone(UTC)
+
+
+def day_runs(first: date, last: date, zone: ZoneInfo) -> list[DayRun]:
+    """The days from `first` to `last` (included) as few runs as the clock changes allow."""
+    runs: list[DayRun] = []
+    day = first
+    while day <= last:
+        begins = midnight(day, zone)
+        seconds = int((midnight(day + timedelta(days=1), zone) - begins).total_seconds())
+        run = runs[-1] if runs else None
+        if run and run.day_seconds == seconds == DAY_SECONDS and run.ends == begins:
+            runs[-1] = DayRun(run.first, run.begins, run.days + 1, seconds)
+        else:
+            runs.append(DayRun(day, begins, 1, seconds))
+        day += timedelta(days=1)
+    return runs
+
+
+# A day is kept once it ended this long ago (a check-in's clock is read a moment before its
+# commit) and nobody who came before its end is still inside: no visit can change it then.
+SETTLED_AFTER = timedelta(hours=1)
+
+
+def settled_until(now: datetime, earliest_open: datetime | None) -> datetime:
+    """Days that end by this moment can no longer change: every visit that began before is
+    over (its departure fixed), and none can still begin then. (Visits are written with
+    the moment of the check-in; history written behind the app's back, such as a restore,
+    means the kept days must be deleted: see services.reports.)"""
+    cutoff = now - SETTLED_AFTER
+    return cutoff if earliest_open is None else min(cutoff, earliest_open)
+
+
+def busiest_hours(days: Iterable[DayCounts], inside_at_origin: int) -> list[list[float]]:
+    """Average people inside per weekday (Monday first) and local hour: the time inside in
+    those hours over the days (consecutive, from the period's first), divided by the
+    length of those hours."""
+    people = [[0] * HOURS for _ in WEEKDAYS]
+    seconds = [[0] * HOURS for _ in WEEKDAYS]
+    inside = inside_at_origin
+    for day in days:
+        weekday = day.day.weekday()
+        for hour, beyond, length in day.hours:
+            people[weekday][hour] += beyond + inside * length
+            seconds[weekday][hour] += length
+        inside += day.net
+    return [
+        [people[d][h] / seconds[d][h] if seconds[d][h] else 0.0 for h in range(HOURS)]
+        for d in range(len(WEEKDAYS))
+    ]
+
+
+def summed(rows: Iterable[Mapping[str, float]]) -> dict[str, float]:
+    """Counts by key, added across locations."""
+    total: dict[str, float] = {}
+    for row in rows:
+        for key, count in row.items():
+            total[key] = total.get(key, 0) + count
+    return total
 
 
 @dataclass(frozen=True)

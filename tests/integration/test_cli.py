@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
+from gym_live.models import ReportDay
 from tests.helpers.cli import Cli
 from tests.helpers.databases import fresh_postgres_database, sqlite_copy
 from tests.helpers.stats import STATS_KEYS
@@ -114,3 +117,29 @@ def test_member_card_carries_a_qr_code_a_scanner_reads_back(cli: Cli, tmp_path) 
         "member", "card", code.strip(), "--out", str(tmp_path / "no" / "c.png"), ok=False
     )
     assert "Cannot write" in nowhere["message"]
+
+
+def test_reports_recount_forgets_the_kept_days(cli: Cli) -> None:
+    """After old visits are written behind the app's back, the reports count again."""
+    cli("seed-demo", "--members", "10")
+    engine = sa.create_engine(cli.env["DATABASE_URL"])
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ReportDay.__table__),
+            [
+                {
+                    "location_id": 1,
+                    "timezone": "Europe/Berlin",
+                    "day": date(2026, 1, n),
+                    "counts": "{}",
+                    "counted_at": datetime.now(UTC),
+                }
+                for n in (1, 2)
+            ],
+        )
+    assert cli.json("reports", "recount") == {"ok": True, "forgotten": 2}
+    said = cli("reports", "recount").stdout.strip()
+    assert said == "0 kept report days forgotten: the reports count them again."
+    with engine.connect() as conn:
+        assert conn.scalar(sa.select(sa.func.count()).select_from(ReportDay)) == 0
+    engine.dispose()

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from gym_live.domain.errors import InvalidInput, NotFound
 from gym_live.domain.reports import ReportPeriod, location_choice, report_period
-from gym_live.models import DeniedAttempt, Member, Visit
-from gym_live.services import reports
+from gym_live.models import DeniedAttempt, Location, Member, ReportDay, Visit
+from gym_live.services import reports, sweep
 from gym_live.services import staff as staff_accounts
 from gym_live.services.deps import Deps
 from tests.helpers.builders import gym, member
@@ -29,6 +29,8 @@ NOW = datetime(2026, 4, 6, 12, 17, tzinfo=UTC)  # a Monday, after the clocks wen
 PERIOD = ReportPeriod(date(2026, 3, 16), date(2026, 4, 6))
 START = datetime.combine(PERIOD.first, time(), BERLIN).astimezone(UTC)
 REGULARS = [f"1000{n:04d}" for n in range(12)]
+# Every day before today is over and nobody who came on it is still inside: each is kept.
+SETTLED = PERIOD.days(date(2026, 4, 5))
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,12 @@ def flat(table: list[list[float]]) -> list[float]:
     return [value for hours in table for value in hours]
 
 
+def kept_days(deps: Deps) -> list[tuple[int, date]]:
+    with deps.engine.connect() as conn:
+        query = sa.select(ReportDay.location_id, ReportDay.day)
+        return list(conn.execute(query.order_by(ReportDay.location_id, ReportDay.day)).all())
+
+
 def local_day_in_period(at: datetime) -> bool:
     return PERIOD.first <= at.astimezone(BERLIN).date() <= PERIOD.last
 
@@ -163,7 +171,11 @@ def test_every_figure_equals_an_independent_count(
     visits, denied = seed(deps, clock)
     here = [v for v in visits if location_id in (None, v.location_id)]
     came = [v for v in here if local_day_in_period(v.began)]
-    report = reports.report(PERIOD, location_id, deps=deps)
+    counted = reports.report(PERIOD, location_id, deps=deps)  # counts the days, keeps them
+    counted_at = [1, 2] if location_id is None else [location_id]
+    assert kept_days(deps) == [(n, day) for n in counted_at for day in SETTLED]
+    report = reports.report(PERIOD, location_id, deps=deps)  # from the days kept
+    assert report == counted
 
     assert report.location == {1: "Downtown", 2: "Harbour", None: None}[location_id]
     assert report.visits == len(came) > 20
@@ -198,6 +210,48 @@ def test_every_figure_equals_an_independent_count(
             for d in denied
             if location_id in (None, d.location_id) and local_day_in_period(d.at)
         )
+    )
+
+
+def test_a_day_is_kept_only_once_nothing_can_change_it(deps: Deps, clock: FakeClock) -> None:
+    """Someone who came on 2 April and never checked out holds every day from then on: the
+    sweep's check-out (dated when the longest stay ran out) changes them. The last hour
+    before now is not kept either, nor are days kept for another time zone used."""
+    visits, _ = seed(deps, clock)
+    began = datetime(2026, 4, 2, 21, 30, tzinfo=UTC)  # 23:30 in Berlin
+    member(deps, "30000001", "Forgot to check out")
+    with deps.engine.begin() as conn:
+        forgot = conn.scalar(sa.select(Member.id).where(Member.member_code == "30000001"))
+        conn.execute(
+            sa.insert(Visit.__table__),
+            [{"member_id": forgot, "location_id": 1, "checked_in_at": began, "source": "kiosk"}],
+        )
+    reports.report(PERIOD, None, deps=deps)
+    assert kept_days(deps) == [
+        *[(1, day) for day in SETTLED if day < date(2026, 4, 2)],  # held from the 2nd
+        *[(2, day) for day in SETTLED],
+    ]
+    assert sweep.auto_checkout(deps=deps)  # the sweep closes it, at 3:30 on the 3rd
+    ended = began + deps.settings.max_stay
+    after = reports.report(PERIOD, 1, deps=deps)
+    assert [day for n, day in kept_days(deps) if n == 1] == SETTLED
+    here = [v for v in visits if v.location_id == 1]
+    closed = Seeded(1, began, ended, "auto", "kiosk", overridden=False)
+    assert flat(after.busiest) == pytest.approx(flat(expected_busiest([*here, closed])), abs=1e-9)
+    assert len(kept_days(deps)) == 2 * len(SETTLED)
+    assert reports.forget_kept_days(deps=deps) == 2 * len(SETTLED)
+    assert kept_days(deps) == []
+    assert reports.report(PERIOD, 1, deps=deps) == after  # counted again: the same
+
+    clock.now = datetime.combine(date(2026, 4, 6), time(), BERLIN) + timedelta(minutes=30)
+    reports.report(PERIOD, 2, deps=deps)
+    assert kept_days(deps)[-1] == (2, date(2026, 4, 4))  # the 5th ended only 30 minutes ago
+    with deps.engine.begin() as conn:
+        conn.execute(sa.update(Location).where(Location.id == 2).values(timezone="UTC"))
+    in_utc = reports.report(PERIOD, 2, deps=deps)  # its days now begin at UTC's midnight
+    utc_start = datetime.combine(PERIOD.first, time(), UTC)
+    assert in_utc.visits == sum(
+        1 for v in visits if v.location_id == 2 and utc_start <= v.began < clock.now
     )
 
 
