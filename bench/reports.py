@@ -7,7 +7,8 @@ and max of 10 runs after one warm-up); SQLite, or with BENCH_POSTGRES=1 a throwa
 PostgreSQL; then,
 through the real server, a signed-in chromium opening `/reports` for the year until its
 figures show (median of 5 loads, each in a new context; timed from navigation and from
-the page's request for the report).
+the page's request for the report), and on that open page the year asked for again with
+Apply, as the desk does.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from bench.clients import signed_in
 from bench.harness import (
@@ -155,7 +156,8 @@ def reports() -> dict[str, Any]:
         rows = [_timed(deps, "year, no day kept yet", year, COLD_RUNS, forget=True)]
         rows.append(_timed(deps, "year", year, RUNS))
         rows.append(_timed(deps, "30 days", ReportPeriod(today - timedelta(days=29), today), RUNS))
-        page = _page_loads(url, settings, today - timedelta(days=DAYS), today)
+        month = ReportPeriod(today - timedelta(days=29), today)
+        page = _page_loads(url, settings, year, month, (rows[1]["visits"], rows[2]["visits"]))
     result = {"visits": visits, "service": rows, "page": page}
     print(f"  -> {write_result('reports', result)}")
     return result
@@ -189,41 +191,52 @@ def _timed(
 
 
 def _page_loads(
-    database_url: str, settings: dict[str, str], first: date, last: date
+    database_url: str,
+    settings: dict[str, str],
+    year: ReportPeriod,
+    month: ReportPeriod,
+    visits: tuple[int, int],
 ) -> dict[str, Any]:
-    """A signed-in chromium opens the year's report, until the figures and the heatmap show:
-    from navigation start, and from the moment the page asks for the report (the socket's
-    first event: before it, the page loads as any page does)."""
+    """A signed-in chromium opens the year's report in a new context (an empty cache, as a
+    new visitor), until the figures and the heatmap show: from navigation start, and from
+    the moment the page asks for the report (the socket's first event: before it, the page
+    loads as any page does). Then, on that open page, as the desk asks for a period: the
+    last 30 days applied, then the year again, from the click on Apply until its figures
+    show."""
     token = staff_session(database_url)
-    address = f"/reports?from={first.isoformat()}&to={last.isoformat()}"
+    address = f"/reports?from={year.first.isoformat()}&to={year.last.isoformat()}"
     with tempfile.TemporaryDirectory() as tmp:
         env = BENCH_SETTINGS | settings
         app = BenchApp(database_url, env, Path(tmp) / "server.log", token)
         app.start()
         try:
-            loads = _timed_loads(app.url + address, token)[1:]  # the first warms the server
+            loads = _timed_loads(app.url + address, token, year, month, visits)[1:]
         finally:
-            app.stop()
+            app.stop()  # (the first load warms the server)
     figures = {}
-    for name, index in (("navigation", 0), ("asked", 1)):
+    for name, index in (("navigation", 0), ("asked", 1), ("applied", 2)):
         times = [load[index] for load in loads]
         figures[name] = {"median_ms": round(statistics.median(times)), "max_ms": round(max(times))}
     print(
         f"  the page, a year, {len(loads)} loads: figures shown "
         f"{figures['navigation']['median_ms']} ms after navigation (max "
         f"{figures['navigation']['max_ms']}), {figures['asked']['median_ms']} ms after the "
-        f"page asked for them (max {figures['asked']['max_ms']})"
+        f"page asked for them (max {figures['asked']['max_ms']}); on the open page, "
+        f"{figures['applied']['median_ms']} ms after Apply (max {figures['applied']['max_ms']})"
     )
     return figures
 
 
-def _timed_loads(address: str, token: str) -> list[tuple[float, float]]:
-    """Per load: (ms from navigation, ms from the page's first socket event) until shown."""
+def _timed_loads(
+    address: str, token: str, year: ReportPeriod, month: ReportPeriod, visits: tuple[int, int]
+) -> list[tuple[float, float, float]]:
+    """Per load: ms from navigation and from the page's first socket event until shown,
+    then ms from Apply until the year is shown again on the open page."""
     loads = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for _ in range(LOADS + 1):
-            context = browser.new_context()  # an empty cache, as a new visitor
+            context = browser.new_context()
             context.add_init_script(signed_in(token))
             page = context.new_page()
             asked: list[float] = []
@@ -236,9 +249,28 @@ def _timed_loads(address: str, token: str) -> list[tuple[float, float]]:
             began = time.perf_counter()
             page.goto(address)
             page.locator("#busiest-hours td[data-people]").first.wait_for(timeout=30_000)
-            page.locator("#report-visits").filter(has_text=re.compile("[0-9]")).wait_for()
+            _shown(page, visits[0])
             shown = time.perf_counter()
-            loads.append(((shown - began) * 1000, (shown - asked[0]) * 1000))
+            _apply(page, month.first)
+            _shown(page, visits[1])
+            clicked = _apply(page, year.first)
+            _shown(page, visits[0])
+            applied = time.perf_counter()
+            loads.append(
+                ((shown - began) * 1000, (shown - asked[0]) * 1000, (applied - clicked) * 1000)
+            )
             context.close()
         browser.close()
     return loads
+
+
+def _apply(page: Page, first: date) -> float:
+    """Asks for the period from `first`, as the desk does; when Apply was clicked."""
+    page.fill("#field-from", first.isoformat())
+    clicked = time.perf_counter()
+    page.click("#report-apply")
+    return clicked
+
+
+def _shown(page: Page, visits: int) -> None:
+    page.locator("#report-visits").filter(has_text=re.compile(f"^{visits:,}$")).wait_for()

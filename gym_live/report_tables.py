@@ -25,6 +25,9 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "at_risk": ("Card", "Name", "Last visit"),
     "expiring": ("Card", "Name", "Membership ends"),
 }
+# The tables the page shows as tables; the visits per day and the busiest hours it draws
+# (their rows go only into their CSVs, not to the browser).
+SHOWN = ("stays", "sources", "denied", "overrides", "at_risk", "expiring")
 # How many shades the heatmap has above "nobody" (assets/gym_live.css: .gl-heat-1 … -5).
 HEAT_LEVELS = 5
 DAILY_UP_TO = 92  # days: a longer period's chart has a point a week

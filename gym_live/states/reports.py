@@ -31,7 +31,8 @@ class ReportsState(rx.State):
     per_day: list[dict[str, str | int]] = []
     day_ticks: int = 0  # every how many points the chart names one (report_tables)
     heatmap: list[dict[str, str | list[dict[str, str]]]] = []
-    tables: dict[str, list[list[str]]] = {}
+    tables: dict[str, list[list[str]]] = {}  # those shown as tables (report_tables.SHOWN)
+    _csv: dict[str, list[list[str]]] = {}  # every table, the chart's and the heatmap's too
 
     @rx.event
     async def open_reports_page(self) -> None:
@@ -49,14 +50,14 @@ class ReportsState(rx.State):
     @rx.event
     async def download(self, table: str) -> rx.event.EventSpec | None:
         """One table as CSV (the members at risk: all of them, not only those shown)."""
-        if not self.tables or table not in report_tables.HEADINGS:
+        if table not in self._csv:
             return None
         if table == "at_risk":
             everyone = await asyncio.to_thread(reports.at_risk_members, deps=app_deps())
             zone = app_deps().settings.zone
             rows = [report_tables.at_risk_row(line, zone) for line in everyone]
         else:
-            rows = self.tables[table]
+            rows = self._csv[table]
         return rx.download(
             data=csv_lines([report_tables.HEADINGS[table], *rows]),
             filename=report_tables.csv_name(table, self.first, self.last),
@@ -78,4 +79,5 @@ class ReportsState(rx.State):
         self.chart_title, self.per_day = report_tables.chart_days(report)
         self.day_ticks = report_tables.tick_step(self.per_day)
         self.heatmap = report_tables.heat_cells(report)  # type: ignore[assignment]
-        self.tables = report_tables.tables(report, deps.settings.zone)
+        self._csv = report_tables.tables(report, deps.settings.zone)
+        self.tables = {name: self._csv[name] for name in report_tables.SHOWN}
