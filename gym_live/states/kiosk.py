@@ -62,7 +62,7 @@ class KioskState(RoomCopy, rx.State):
             kiosk = await asyncio.to_thread(kiosks.authenticate, self.device_token, deps=app_deps())
         except KioskNotPaired:
             self.paired, self.checked = False, True
-            code = self.router.page.params.get(routes.KIOSK_PAIR_PARAM, "")
+            code = self.router.url.query_parameters.get(routes.KIOSK_PAIR_PARAM, "")
             return KioskState.pair({"pairing_code": str(code)}) if code else None
         self.paired, self.checked, self.location_name = True, True, kiosk.location_name
         self._location_id = kiosk.location_id

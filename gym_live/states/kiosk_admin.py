@@ -48,7 +48,7 @@ class KioskAdminState(rx.State):
         self.errors = {}
         self.pairing_code, self.pairing_for = code, kiosk.name
         query = urlencode({routes.KIOSK_PAIR_PARAM: code})
-        self.pairing_qr = qr_svg_data_uri(f"{self.router.page.host}{routes.KIOSK}?{query}")
+        self.pairing_qr = qr_svg_data_uri(f"{self.router.url.origin}{routes.KIOSK}?{query}")
         await self._reload()
 
     @rx.event

@@ -46,7 +46,7 @@ class LiveState(RoomCopy, rx.State):
         hub = get_hub()
         if not hub.views:
             await hub.refresh()
-        current = hub.current(hub.location_named(self.router.page.params.get("location")))
+        current = hub.current(hub.location_named(self.router.url.query_parameters.get("location")))
         if current is None:
             return None
         self.location_id, values = current

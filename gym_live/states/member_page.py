@@ -201,7 +201,7 @@ class MemberPageState(rx.State):
         return done(said(member))
 
     def _code(self) -> str:
-        return str(self.router.page.params.get(routes.MEMBER_PARAM, ""))
+        return routes.member_code_in(self.router.url.path)
 
     async def _load(self, *, card: bool = False) -> None:
         code = self._code()

@@ -519,3 +519,25 @@ def test_every_page_passes_axe_and_is_photographed(
     assert {path: seen for path, seen in found.items() if seen} == {}
     assert refused == []
     page.close()
+
+
+def test_the_pages_read_their_address_through_no_deprecated_reflex_api(
+    app: AppServer, browser: Browser
+) -> None:
+    """Each page that reads its address (the dashboard's location, a member's card number,
+    the kiosk's pairing code, the pairing QR's origin) does so without Reflex's warning
+    (`RouterData.page` is gone in Reflex 1.0), and reads it right."""
+    page = as_admin(browser, app, "/kiosks")
+    page.fill("#field-name", "Side door")
+    page.click("#add-kiosk")
+    expect(page.locator("#pairing-code")).to_be_visible(timeout=10_000)
+    page.click("#pairing-done")
+    page.goto(app.url + "/?location=Downtown")
+    expect(page.locator("#location-name")).to_have_text("Downtown")
+    page.goto(app.url + "/members/10000001")
+    expect(page.locator("#member-details")).to_contain_text("10000001")
+    page.goto(app.url + "/kiosk?pair=NOPE-NOPE")
+    expect(page.locator("#pairing-error")).to_contain_text("not valid", timeout=15_000)
+    page.context.close()
+    deprecated = [line for line in app.log_path.read_text().splitlines() if "deprecated" in line]
+    assert not deprecated
