@@ -5,7 +5,8 @@
   broken subscription means "re-read everything";
 - the numbers round re-reads the numbers of changed locations, one read per location per
   round however many events came in it, spaced by the rooms' size; the rows round
-  follows with the feed and "who is inside" rows, at most every ROWS_INTERVAL;
+  follows with the feed and "who is inside" rows, at once after a quiet spell, and at
+  most every ROWS_INTERVAL while changes keep coming;
 - the reconcile re-reads everything every interval (changes made outside the app) and sends
   revoked kiosks back to pairing; the sweep closes visits past the maximum stay, ends
   freezes past their last day, and forgets API answers older than a day.
@@ -30,8 +31,10 @@ RESUBSCRIBE_SECONDS = 1.0
 # Under a burst, rounds of numbers are spaced by at least NUMBERS_MIN_INTERVAL (a read of
 # the database each), and more for a large room, so that a location's numbers go to at
 # most NUMBERS_SENDS_PER_SECOND of its dashboards' sockets a second (a send costs ~30 us
-# of CPU), up to NUMBERS_MAX_INTERVAL. Rows (feed, who is inside) go out at most every
-# ROWS_INTERVAL. The first change after a quiet spell goes out at once.
+# of CPU), up to NUMBERS_MAX_INTERVAL. The first change after a quiet spell goes out at
+# once. Rows (feed, who is inside) follow their numbers at once too, and a round of rows
+# holds the next as the numbers' do; while changes keep coming during that hold, rows go
+# out at most every ROWS_INTERVAL (their read costs more than the numbers').
 NUMBERS_MIN_INTERVAL = 0.02
 NUMBERS_SENDS_PER_SECOND = 10_000
 NUMBERS_MAX_INTERVAL = 0.05
@@ -46,17 +49,30 @@ class Changed:
 
     def __init__(self) -> None:
         self._due: set[int | None] = set()
+        self._bursting = False
         self._wake = asyncio.Event()
 
-    def add(self, *location_ids: int | None) -> None:
+    def add(self, *location_ids: int | None, bursting: bool = False) -> None:
+        """`bursting`: these changes came while others kept coming."""
         self._due.update(location_ids)
+        self._bursting = self._bursting or bursting
         self._wake.set()
+
+    @property
+    def pending(self) -> bool:
+        """A change came since the last `take`."""
+        return bool(self._due)
+
+    @property
+    def bursting(self) -> bool:
+        """A change that came since the last `take` came while others kept coming."""
+        return self._bursting
 
     async def take(self) -> set[int | None]:
         """Wait for a change, then take every change made until now."""
         await self._wake.wait()
         self._wake.clear()
-        due, self._due = self._due, set()
+        due, self._due, self._bursting = self._due, set(), False
         return due
 
 
@@ -106,6 +122,7 @@ async def refresh_numbers_forever(hub: LiveHub, changed: Changed, rows: Changed)
     """
     clock = asyncio.get_running_loop().time
     while True:
+        bursting = changed.pending  # changes came during the last round or its hold
         due = await changed.take()
         began = clock()
         if ALL in due:
@@ -113,7 +130,7 @@ async def refresh_numbers_forever(hub: LiveHub, changed: Changed, rows: Changed)
         else:
             for location_id in sorted(due, key=int):
                 await logged(hub.refresh_numbers(location_id))
-            rows.add(*due)
+            rows.add(*due, bursting=bursting)
         await asyncio.sleep(max(0.0, began + numbers_interval(hub, due) - clock()))
 
 
@@ -126,15 +143,25 @@ def numbers_interval(hub: LiveHub, due: set[int | None]) -> float:
 
 
 async def refresh_rows_forever(hub: LiveHub, changed: Changed) -> None:
-    """The feed and "who is inside" rows of changed locations, at most every ROWS_INTERVAL.
+    """The feed and "who is inside" rows of changed locations.
 
-    One change's rows go out right after its numbers; under a burst, each update of
-    the rows (the large frame) carries every row that arrived since the last one.
+    A change after a quiet spell has its rows sent right after its numbers (a leading
+    edge): scans one at a time each show their row at once. A round then holds the next
+    as a round of numbers does (`numbers_interval`). While changes keep coming (the
+    numbers' rounds find the next change waiting when their hold ends), the next round of
+    rows waits until ROWS_INTERVAL after this one: under a burst each update of the rows
+    (the large frame) carries every row since the last, as often as before.
     """
+    clock = asyncio.get_running_loop().time
     while True:
-        for location_id in sorted(await changed.take(), key=int):
+        due = await changed.take()
+        began = clock()
+        for location_id in sorted(due, key=int):
             await logged(hub.refresh_rows(location_id))
-        await asyncio.sleep(ROWS_INTERVAL)
+        ended = clock()
+        await asyncio.sleep(max(0.0, began + numbers_interval(hub, due) - clock()))
+        if changed.bursting:
+            await asyncio.sleep(max(0.0, ended + ROWS_INTERVAL - clock()))
 
 
 async def reconcile_forever(hub: LiveHub) -> None:
