@@ -37,6 +37,7 @@ from bench.harness import (
     BenchApp,
     add_history,
     add_today,
+    member_code,
     raise_open_files,
     running_chain,
     seed,
@@ -50,6 +51,7 @@ HISTORY_RUNS = 20
 # Visits today at the history scenario's location, after the past has grown to 1 M.
 TODAY_SIZES = (1_000, 10_000)
 TODAY_MEMBERS = 10_000
+ARRIVING_MEMBER = 30_000  # no visit of theirs is seeded
 FIRSTPAINT_LOADS = 6
 FIRST_LOCATION = LOCATIONS[0][0]
 
@@ -120,6 +122,8 @@ def history(sizes: Sequence[int] = HISTORY_SIZES, runs: int = HISTORY_RUNS) -> l
     """Scenario 4: stats and the full dashboard view as the past grows (SQLite, in-process)."""
     from gym_live.adapters.bus import create_bus
     from gym_live.adapters.db import get_engine
+    from gym_live.domain.checkin import Source
+    from gym_live.services import checkin, reports
     from gym_live.services.deps import Deps
     from gym_live.services.live_view import load_views
     from gym_live.services.stats import location_stats
@@ -149,9 +153,18 @@ def history(sizes: Sequence[int] = HISTORY_SIZES, runs: int = HISTORY_RUNS) -> l
                 flush=True,
             )
         today = TODAY_VISITS
-        for size in TODAY_SIZES:  # then a busier and busier day on top of the 1 M
+        for n, size in enumerate(TODAY_SIZES):  # then a busier and busier day on top of the 1 M
             add_today(url, size - today, still_inside=0, first_member=TODAY_MEMBERS + today)
             today = size
+            # Written behind the app's back, as `reports recount` is for; then a check-in,
+            # as the day goes on at the door (it keeps the day's peak).
+            reports.forget_kept_days(deps=deps)
+            checkin.check_in(
+                member_code(ARRIVING_MEMBER + n),
+                location=FIRST_LOCATION,
+                source=Source.STAFF,
+                deps=deps,
+            )
             stats = timed(lambda: location_stats(FIRST_LOCATION, deps=deps), runs)
             rows.append({"visits": have, "visits_today": size, "stats": stats})
             print(

@@ -70,6 +70,12 @@ class Location(SQLModel, table=True):
     name: str = Field(sa_column=sa.Column(sa.String(80), nullable=False, unique=True))
     capacity: int
     timezone: str = Field(sa_column=sa.Column(sa.String(64), nullable=False))
+    # The most people inside at once since `peak_since`, the local midnight it counts from:
+    # kept by every check-in (services.peaks). None: counted again from the visits.
+    peak_since: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    peak_inside: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer(), nullable=False, server_default="0")
+    )
 
     __table_args__ = (sa.CheckConstraint("capacity > 0", name="ck_location_capacity"),)
 

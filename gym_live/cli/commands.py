@@ -53,7 +53,10 @@ def seed(args: argparse.Namespace, deps: Deps) -> Output:
 
 def reports_recount(args: argparse.Namespace, deps: Deps) -> Output:
     forgotten = reports.forget_kept_days(deps=deps)
-    text = f"{forgotten:,} kept report days forgotten: the reports count them again."
+    text = (
+        f"{forgotten:,} kept report days and today's kept peaks forgotten: "
+        "they are counted again from the visits."
+    )
     return {"forgotten": forgotten, "text": text}
 
 

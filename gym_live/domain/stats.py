@@ -71,9 +71,8 @@ class DayCounts:
     # Stays that ended today by a person's action (auto check-outs are guesses).
     stays_ended: int
     stay_minutes_total: float
-    # People inside at local midnight, and the highest rise above that since then.
-    inside_at_start: int
-    highest_rise: int
+    # The most people inside at once since local midnight (`peak_of`).
+    peak: int
 
 
 def stats_from(counts: DayCounts, *, capacity: int, window: DayWindow, now: datetime) -> Stats:
@@ -84,13 +83,19 @@ def stats_from(counts: DayCounts, *, capacity: int, window: DayWindow, now: date
         avg_stay_minutes=(
             round(counts.stay_minutes_total / counts.stays_ended, 1) if counts.stays_ended else None
         ),
-        peak_today=counts.inside_at_start + max(0, counts.highest_rise),
+        peak_today=max(counts.peak, inside),
         hourly_checkins=counts.hourly_checkins,
         capacity=capacity,
         capacity_used_pct=round(100 * inside / capacity) if capacity else 0,
         day=window.day,
         as_of=now,
     )
+
+
+def peak_of(inside_at_start: int, highest_rise: int | None) -> int:
+    """The day's peak: the people inside at local midnight, plus the highest rise above
+    them since (a day that began with departures never rose: the peak was midnight)."""
+    return inside_at_start + max(0, highest_rise or 0)
 
 
 QUARTER_SECONDS = 15 * 60

@@ -24,7 +24,7 @@ from gym_live.domain.errors import AlreadyCheckedIn, Conflict, ScanRefused, Unkn
 from gym_live.domain.events import EventKind, GymEvent
 from gym_live.domain.members import MemberSnapshot, normalize_code, printable_code, require_pin
 from gym_live.models import DeniedAttempt, Location, Member, Visit
-from gym_live.services import audit
+from gym_live.services import audit, peaks
 from gym_live.services.deps import Deps
 from gym_live.services.locations import snapshot
 from gym_live.services.members import find_by_code, to_snapshot
@@ -144,10 +144,12 @@ def _open(txn: Txn, member: MemberSnapshot, visit: OpenVisit | None) -> CheckinR
     if not visit_queries.note_visit_began(txn.session, member.id, txn.now, on_pass=on_pass):
         raise LostRace  # the pass's last visit went to another scan: decide again
     txn.events.append(_event(txn, EventKind.CHECK_IN, member, visit_id=row.id))
+    after = snapshot(txn.session, txn.location)
+    peaks.note_arrival(txn.session, txn.location, txn.now, after.inside_now)
     return CheckinResult(
         Action.CHECK_IN,
         member,
-        snapshot(txn.session, txn.location),
+        after,
         row.id,
         row.checked_in_at,
         visits_this_month=_visits_this_month(txn, member),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from gym_live.adapters.db import read_session, write_session
+from gym_live.adapters.sql_time import epoch_seconds
 from gym_live.domain.checkin import Source
 from gym_live.domain.errors import NotFound
 from gym_live.domain.member_list import EXPIRING_WITHIN
@@ -44,6 +44,7 @@ from gym_live.domain.reports import (
 )
 from gym_live.domain.stats import COUNTED_STAYS
 from gym_live.models import DeniedAttempt, Location, Member, ReportDay, Staff, Visit
+from gym_live.services import peaks
 from gym_live.services.deps import Deps
 
 # The "at risk" list shows this many (the most recently lapsed first); its CSV has all.
@@ -98,11 +99,13 @@ def at_risk_members(*, deps: Deps) -> list[MemberLine]:
 
 
 def forget_kept_days(*, deps: Deps) -> int:
-    """Forgets every kept day (`report_day`), to be counted again when next asked for: for
-    visits written behind the app's back (an import of old history); the app's own
-    check-ins never change a settled day. How many days were forgotten."""
+    """Forgets every kept day (`report_day`), and every location's kept peak of today
+    (services.peaks), to be counted again when next asked for: for visits written behind
+    the app's back (an import of old history); the app's own check-ins never change a
+    settled day. How many days were forgotten."""
     with write_session(deps.engine) as session:
         forgotten = session.execute(sa.delete(ReportDay)).rowcount
+        peaks.forget_all(session)
         session.commit()
     return forgotten
 
@@ -329,7 +332,7 @@ def _statements(dialect: str) -> _Statements:
     here = Visit.location_id == sa.bindparam("location_id")
     origin, until = sa.bindparam("origin"), sa.bindparam("until")
     origin_s = sa.bindparam("origin_s", type_=sa.BigInteger)
-    came, went = _seconds(dialect, arrived), _seconds(dialect, left)
+    came, went = epoch_seconds(dialect, arrived), epoch_seconds(dialect, left)
 
     def per_quarter(
         at: sa.ColumnElement, during: sa.ColumnElement[bool], *more: sa.ColumnElement
@@ -385,16 +388,6 @@ def _whole(
 ) -> sa.ColumnElement[int]:
     """How many whole `unit`s: integer division (in both dialects, for whole numbers)."""
     return seconds.self_group().op("/")(unit)
-
-
-def _seconds(dialect: str, moment: sa.ColumnElement) -> sa.ColumnElement[int]:
-    """Whole seconds since the epoch, in the dialect's own date arithmetic (SQLite's
-    unixepoch, from 3.38, costs half of strftime; a year of visits calls it a million times)."""
-    if dialect != "sqlite":
-        return sa.cast(sa.func.floor(sa.extract("epoch", moment)), sa.BigInteger)
-    if sqlite3.sqlite_version_info >= (3, 38):
-        return sa.func.unixepoch(moment, type_=sa.BigInteger)
-    return sa.cast(sa.func.strftime("%s", moment), sa.BigInteger)
 
 
 def _at_risk(

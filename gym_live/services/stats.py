@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from gym_live.adapters.db import read_session
+from gym_live.adapters.sql_time import epoch_seconds
 from gym_live.domain.stats import (
     COUNTED_STAYS,
     QUARTER_SECONDS,
@@ -21,6 +22,7 @@ from gym_live.domain.stats import (
 from gym_live.models import Location, Visit
 from gym_live.services.deps import Deps
 from gym_live.services.locations import resolve_location
+from gym_live.services.peaks import count_peak, inside_at, kept_peak
 
 
 def location_stats(name: str | None = None, *, deps: Deps) -> tuple[Location, Stats]:
@@ -31,7 +33,8 @@ def location_stats(name: str | None = None, *, deps: Deps) -> tuple[Location, St
 
 
 def stats_for(session: Session, location: Location, now: datetime) -> Stats:
-    """The numbers, counted by the database through the visit indexes (two statements)."""
+    """The numbers, counted by the database through the visit indexes (two statements;
+    a third for the peak when none is kept for today, services.peaks)."""
     assert location.id is not None
     window = day_window(now, location.zone_info)
     per_slot, totals = _statements(session.get_bind().dialect.name)
@@ -43,9 +46,8 @@ def stats_for(session: Session, location: Location, now: datetime) -> Stats:
         "origin": int(window.start.timestamp()),
     }
     slots = session.execute(per_slot, params).all()
-    inside_now, inside_at_start, highest_rise, stays_ended, stay_minutes = session.execute(
-        totals, params
-    ).one()
+    inside_now, stays_ended, stay_minutes = session.execute(totals, params).one()
+    peak = kept_peak(location, window)
     counts = DayCounts(
         inside_now=inside_now,
         hourly_checkins=hourly_from_quarters(
@@ -53,8 +55,7 @@ def stats_for(session: Session, location: Location, now: datetime) -> Stats:
         ),
         stays_ended=stays_ended,
         stay_minutes_total=float(stay_minutes or 0),
-        inside_at_start=inside_at_start,
-        highest_rise=highest_rise or 0,
+        peak=count_peak(session, location.id, window, now) if peak is None else peak,
     )
     return stats_from(counts, capacity=location.capacity, window=window, now=now)
 
@@ -77,52 +78,14 @@ def _statements(dialect: str) -> tuple[sa.Select, sa.Select]:
     stays = sa.select(sa.func.count(), sa.func.sum(_minutes(dialect, arrived, left))).where(
         here, left >= start, left < end, Visit.checkout_reason.in_(COUNTED_STAYS)
     )
-    totals = sa.select(
-        _inside_at(here, now),
-        _inside_at(here, start),
-        _highest_rise(here, start, now),
-        stays.subquery(),
-    )
+    totals = sa.select(inside_at(now), stays.subquery())
     return per_slot, totals
-
-
-def _inside_at(here: sa.ColumnElement[bool], moment: sa.BindParameter) -> sa.ColumnElement[int]:
-    """Visits begun by `moment` and not ended by then: open ones, plus any ending later."""
-    arrived, left = Visit.checked_in_at, Visit.checked_out_at
-    still_open = sa.select(sa.func.count()).where(here, left.is_(None), arrived <= moment)
-    left_later = sa.select(sa.func.count()).where(here, left > moment, arrived <= moment)
-    return (still_open.scalar_subquery() + left_later.scalar_subquery()).label(None)
-
-
-def _highest_rise(
-    here: sa.ColumnElement[bool], start: sa.BindParameter, now: sa.BindParameter
-) -> sa.ScalarSelect:
-    """The most people inside at once since `start`, above those inside at `start`.
-
-    A running sum over the day's arrivals (+1) and departures (-1); at the same moment a
-    departure counts before an arrival, so a swap at the door is not a new peak.
-    """
-    arrived, left = Visit.checked_in_at, Visit.checked_out_at
-    moves = sa.union_all(
-        sa.select(arrived.label("at"), sa.literal(1).label("step")).where(
-            here, arrived > start, arrived <= now
-        ),
-        sa.select(left.label("at"), sa.literal(-1).label("step")).where(
-            here, left > start, left <= now
-        ),
-    ).subquery()
-    running = sa.select(
-        sa.func.sum(moves.c.step)
-        .over(order_by=(moves.c.at, moves.c.step), rows=(None, 0))
-        .label("inside")
-    ).subquery()
-    return sa.select(sa.func.max(running.c.inside)).scalar_subquery()
 
 
 def _minutes(dialect: str, start: sa.ColumnElement, end: sa.ColumnElement) -> sa.ColumnElement:
     """Minutes between two timestamps, in the dialect's own date arithmetic."""
     if dialect == "sqlite":
-        return (sa.func.julianday(end) - sa.func.julianday(start)) * 1440.0
+        return (epoch_seconds(dialect, end) - epoch_seconds(dialect, start)) / 60.0
     return sa.extract("epoch", end - start) / 60.0
 
 
@@ -130,6 +93,6 @@ def _quarter_hours_since(dialect: str, moment: sa.ColumnElement) -> sa.ColumnEle
     """Whole quarter hours from `origin` (epoch seconds) to `moment`, no rounding at edges."""
     origin = sa.bindparam("origin", type_=sa.Integer)
     if dialect == "sqlite":
-        seconds = sa.cast(sa.func.strftime("%s", moment), sa.Integer) - origin
+        seconds = epoch_seconds(dialect, moment) - origin
         return sa.cast(seconds / QUARTER_SECONDS, sa.Integer)
     return sa.func.floor((sa.extract("epoch", moment) - origin) / QUARTER_SECONDS)

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from gym_live.adapters import visit_queries
 from gym_live.domain.checkin import CheckoutReason, OpenVisit
 from gym_live.domain.events import EventKind, GymEvent
+from gym_live.services import peaks
 
 
 def close_visit(
@@ -33,6 +34,7 @@ def close_visit(
     closed = visit_queries.close_if_open(session, visit.id, at=out_at, reason=reason.value, by=by)
     if not closed:
         return None
+    peaks.forget_if_overtaken(session, visit.location_id, out_at)
     return GymEvent(
         kind=EventKind.CHECK_OUT,
         location_id=visit.location_id,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
-from gym_live.models import ReportDay
+from gym_live.models import Location, ReportDay
 from tests.helpers.cli import Cli
 from tests.helpers.databases import fresh_postgres_database, sqlite_copy
 from tests.helpers.stats import STATS_KEYS
@@ -137,9 +137,18 @@ def test_reports_recount_forgets_the_kept_days(cli: Cli) -> None:
                 for n in (1, 2)
             ],
         )
+    cli("member", "add", "--name", "Pia Peak", "--code", "90000001")
+    cli("checkin", "90000001", "--location", "Downtown")  # keeps today's peak
+    peak_kept = sa.select(sa.func.count()).where(Location.peak_since.is_not(None))
+    with engine.connect() as conn:
+        assert conn.scalar(peak_kept) == 1
     assert cli.json("reports", "recount") == {"ok": True, "forgotten": 2}
     said = cli("reports", "recount").stdout.strip()
-    assert said == "0 kept report days forgotten: the reports count them again."
+    assert said == (
+        "0 kept report days and today's kept peaks forgotten: "
+        "they are counted again from the visits."
+    )
     with engine.connect() as conn:
         assert conn.scalar(sa.select(sa.func.count()).select_from(ReportDay)) == 0
+        assert conn.scalar(peak_kept) == 0
     engine.dispose()

@@ -23,8 +23,7 @@ def full_view() -> LocationView:
         hourly_checkins=(0,) * 24,
         stays_ended=0,
         stay_minutes_total=0.0,
-        inside_at_start=0,
-        highest_rise=1,
+        peak=1,
     )
     return LocationView(
         location_id=1,

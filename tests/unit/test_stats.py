@@ -10,6 +10,7 @@ from gym_live.domain.stats import (
     DayCounts,
     day_window,
     hourly_from_quarters,
+    peak_of,
     stats_from,
 )
 from tests.helpers.stats import BERLIN, NOW, STATS_KEYS, at
@@ -21,8 +22,7 @@ def counts(**fields: object) -> DayCounts:
         "hourly_checkins": (0,) * 24,
         "stays_ended": 0,
         "stay_minutes_total": 0.0,
-        "inside_at_start": 0,
-        "highest_rise": 0,
+        "peak": 0,
     }
     return DayCounts(**(base | fields))  # type: ignore[arg-type]
 
@@ -47,9 +47,15 @@ def test_check_ins_add_up_over_the_hours_and_the_average_rounds_to_a_tenth() -> 
 
 
 def test_the_peak_is_who_was_inside_at_midnight_plus_the_highest_rise_since() -> None:
-    assert stats(counts(inside_at_start=2, highest_rise=3)).peak_today == 5
+    assert peak_of(2, 3) == 5
     # Departures before any arrival make the running sum negative: the peak was midnight.
-    assert stats(counts(inside_at_start=2, highest_rise=-1)).peak_today == 2
+    assert peak_of(2, -1) == 2
+    assert peak_of(2, None) == 2  # no move at all today
+
+
+def test_the_peak_is_never_below_the_people_inside_now() -> None:
+    assert stats(counts(peak=4, inside_now=2)).peak_today == 4
+    assert stats(counts(peak=1, inside_now=3)).peak_today == 3
 
 
 def test_capacity_percentage_rounds_and_reaches_100() -> None:
