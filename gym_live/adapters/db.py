@@ -11,12 +11,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 # Execution option that makes a SQLite transaction take the write lock up front.
 WRITE_INTENT = "gym_live_write"
 # PostgreSQL read sessions: one snapshot for all their statements, and no writes.
 SNAPSHOT_READ = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+DEADLOCK_DETECTED = "40P01"
 
 
 @functools.cache
@@ -76,6 +78,12 @@ def write_session(engine: Engine) -> Iterator[Session]:
 @functools.cache
 def _writers_lock(engine: Engine) -> threading.RLock:
     return threading.RLock()
+
+
+def deadlocked(error: OperationalError) -> bool:
+    """PostgreSQL chose this transaction to end a deadlock (SQLSTATE 40P01): it was
+    rolled back, and trying again is safe."""
+    return getattr(error.orig, "sqlstate", None) == DEADLOCK_DETECTED
 
 
 @contextmanager

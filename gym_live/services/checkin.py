@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from gym_live.adapters import metrics, visit_queries
-from gym_live.adapters.db import write_session
+from gym_live.adapters.db import deadlocked, write_session
 from gym_live.domain.checkin import CheckinResult, OpenVisit, Source
 from gym_live.domain.errors import Conflict, ScanRefused
 from gym_live.domain.events import GymEvent
@@ -144,6 +144,13 @@ def _run(
             return result
         except (IntegrityError, steps.LostRace):
             continue
+        except OperationalError as error:
+            # A check-in that moves a member from another location also writes that
+            # location's kept peak (services.peaks): two such at once, or one beside the
+            # sweep, may each hold the row the other needs. PostgreSQL ends one; it is
+            # tried again.
+            if not deadlocked(error):
+                raise
     raise Conflict("The card was scanned many times at once; please try again.")
 
 

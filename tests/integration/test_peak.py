@@ -5,18 +5,25 @@ which close visits at a moment before arrivals already counted."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 
-from gym_live.domain.checkin import Source
+from gym_live.adapters.db import get_engine
+from gym_live.domain.checkin import Action, Source
 from gym_live.domain.stats import day_window
 from gym_live.models import Location, Visit
 from gym_live.services import checkin, sweep
 from gym_live.services.deps import Deps
 from gym_live.services.stats import location_stats
+from gym_live.settings import Settings
 from tests.helpers.builders import gym, member
-from tests.helpers.fakes import FakeClock
+from tests.helpers.databases import fresh_postgres_database
+from tests.helpers.fakes import FakeClock, RecordingBus
 from tests.helpers.stats import BERLIN
 
 BERLIN_EVENING = datetime(2026, 1, 13, 21, 0, tzinfo=UTC)  # 22:00 in Berlin, the 13th
@@ -45,6 +52,13 @@ def counted_peak(deps: Deps, location: str) -> int:
     )
 
 
+def agreeing(deps: Deps, location: str) -> int:
+    """The peak shown, once it equals the peak counted by hand."""
+    peak = counted_peak(deps, location)
+    assert shown_peak(deps, location) == peak, (deps.clock(), location)
+    return peak
+
+
 def kept(deps: Deps, location: str) -> tuple[datetime | None, int]:
     with deps.engine.connect() as conn:
         row = conn.execute(
@@ -69,9 +83,7 @@ def test_the_kept_peak_equals_the_counted_one_through_a_day(deps: Deps, clock: F
         checkin.scan(codes[n], location=where, source=Source.KIOSK, deps=deps)
 
     def agrees(where: str = "Downtown") -> int:
-        peak = counted_peak(deps, where)
-        assert shown_peak(deps, where) == peak, (clock.now, where)
-        return peak
+        return agreeing(deps, where)
 
     for n in (0, 1, 2):  # 22:00 on the 13th
         scan(n)
@@ -146,3 +158,53 @@ def test_a_look_with_a_kept_peak_does_not_count_the_day(deps: Deps, clock: FakeC
     clock.advance(hours=16)  # 02:00 the next day: the kept peak is yesterday's
     assert kept(deps, "Downtown")[0] == midnight(yesterday) != midnight(clock.now)
     assert location_stats(deps=deps)[1].peak_today == 1  # counted: inside at midnight
+
+
+@pytest.fixture
+def pg_deps(postgres_base_url: str, postgres_template: str, clock: FakeClock) -> Iterator[Deps]:
+    url = fresh_postgres_database(postgres_base_url, template=postgres_template)
+    engine = get_engine(url)
+    settings = Settings(database_url=url, timezone="Europe/Berlin")
+    yield Deps(engine=engine, bus=RecordingBus(), settings=settings, clock=clock)
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_move_caught_in_a_deadlock_over_two_locations_is_tried_again(
+    pg_deps: Deps, clock: FakeClock
+) -> None:
+    """A check-in at Downtown that moves a member who overstayed at Harbour holds
+    Downtown's row and then writes Harbour's kept peak; another transaction holds Harbour's
+    and then asks for Downtown's. PostgreSQL ends the check-in (its shorter
+    deadlock_timeout fires first); it is tried again once the other is done."""
+    deps = pg_deps
+    clock.now = BERLIN_EVENING
+    gym(deps, name="Downtown")
+    gym(deps, name="Harbour")
+    member(deps, "40000001", "Mover")
+    member(deps, "40000002", "Early Bird")
+    checkin.scan("40000001", location="Harbour", source=Source.KIOSK, deps=deps)
+    clock.now = datetime(2026, 1, 14, 6, 0, tzinfo=UTC)  # 07:00: overstayed since 02:00
+    checkin.scan("40000002", location="Harbour", source=Source.KIOSK, deps=deps)
+    assert kept(deps, "Harbour")[0] == midnight(clock.now)
+    holding, done = threading.Event(), threading.Event()
+    row = sa.select(Location.id).where(Location.name == sa.bindparam("name")).with_for_update()
+
+    def the_other_transaction() -> None:
+        with deps.engine.connect() as conn, conn.begin():
+            conn.exec_driver_sql("SET LOCAL deadlock_timeout = '20s'")
+            conn.execute(row, {"name": "Harbour"})
+            holding.set()
+            time.sleep(0.5)  # the check-in holds Downtown now, and waits for Harbour
+            conn.execute(row, {"name": "Downtown"})  # granted once the check-in is ended
+        done.set()
+
+    other = threading.Thread(target=the_other_transaction)
+    other.start()
+    assert holding.wait(10)
+    moved = checkin.scan("40000001", location="Downtown", source=Source.KIOSK, deps=deps)
+    other.join(30)
+    assert done.is_set()
+    assert moved.action is Action.CHECK_IN and moved.location.name == "Downtown"
+    assert kept(deps, "Harbour")[0] is None  # the move closed the visit at 02:00
+    assert agreeing(deps, "Harbour") == 1
