@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 
 from devtools.servers import postgres_server, redis_server
-from gym_live.adapters.db import get_engine
 from gym_live.services.deps import Deps
 from gym_live.settings import Settings
 from tests.helpers.databases import (
     fresh_postgres_database,
     migrated_postgres_template,
     migrated_sqlite_template,
+    services_deps,
     sqlite_copy,
 )
-from tests.helpers.fakes import FakeClock, RecordingBus
+from tests.helpers.fakes import FakeClock
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +84,5 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def deps(settings: Settings, clock: FakeClock) -> Iterator[Deps]:
-    engine = get_engine(settings.database_url)
-    yield Deps(engine=engine, bus=RecordingBus(), settings=settings, clock=clock)
-    engine.dispose()
+    with services_deps(settings.database_url, clock) as made:
+        yield made

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,6 +14,9 @@ from sqlalchemy.engine import make_url
 
 from gym_live.adapters.db import get_engine
 from gym_live.adapters.migrations import upgrade_to_head
+from gym_live.services.deps import Deps
+from gym_live.settings import Settings
+from tests.helpers.fakes import FakeClock, RecordingBus
 
 
 def fresh_postgres_database(base_url: str, *, template: str | None = None) -> str:
@@ -53,3 +57,15 @@ def sqlite_copy(template: Path, path: Path) -> str:
     ):
         source.backup(copy)
     return f"sqlite:///{path}"
+
+
+@contextlib.contextmanager
+def services_deps(database_url: str, clock: FakeClock) -> Iterator[Deps]:
+    """What services get in a test: this database (Berlin's days), a recording bus, the
+    test's clock; the engine is closed after."""
+    engine = get_engine(database_url)
+    settings = Settings(database_url=database_url, timezone="Europe/Berlin")
+    try:
+        yield Deps(engine=engine, bus=RecordingBus(), settings=settings, clock=clock)
+    finally:
+        engine.dispose()

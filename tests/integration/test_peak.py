@@ -13,17 +13,15 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from gym_live.adapters.db import get_engine
 from gym_live.domain.checkin import Action, Source
 from gym_live.domain.stats import day_window
 from gym_live.models import Location, Visit
 from gym_live.services import checkin, sweep
 from gym_live.services.deps import Deps
 from gym_live.services.stats import location_stats
-from gym_live.settings import Settings
 from tests.helpers.builders import gym, member
-from tests.helpers.databases import fresh_postgres_database
-from tests.helpers.fakes import FakeClock, RecordingBus
+from tests.helpers.databases import fresh_postgres_database, services_deps
+from tests.helpers.fakes import FakeClock
 from tests.helpers.stats import BERLIN
 
 BERLIN_EVENING = datetime(2026, 1, 13, 21, 0, tzinfo=UTC)  # 22:00 in Berlin, the 13th
@@ -163,10 +161,8 @@ def test_a_look_with_a_kept_peak_does_not_count_the_day(deps: Deps, clock: FakeC
 @pytest.fixture
 def pg_deps(postgres_base_url: str, postgres_template: str, clock: FakeClock) -> Iterator[Deps]:
     url = fresh_postgres_database(postgres_base_url, template=postgres_template)
-    engine = get_engine(url)
-    settings = Settings(database_url=url, timezone="Europe/Berlin")
-    yield Deps(engine=engine, bus=RecordingBus(), settings=settings, clock=clock)
-    engine.dispose()
+    with services_deps(url, clock) as deps:
+        yield deps
 
 
 @pytest.mark.postgres
