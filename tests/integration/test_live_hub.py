@@ -379,7 +379,9 @@ def test_under_a_burst_of_events_numbers_go_out_per_round_and_rows_at_most_ten_a
         await wait_for(lambda: _shows_everyone_inside(hub, 12))
         elapsed = time.monotonic() - began
         numbers, rows = _frames(fanout)
-        assert len(rows) <= elapsed / ROWS_INTERVAL + 2
+        # The burst's first change goes at once (a leading edge), and so may the first held
+        # one if it finds the rows' loop idle; then one update per ROWS_INTERVAL, and the last.
+        assert len(rows) <= elapsed / ROWS_INTERVAL + 3
         assert len(numbers) >= len(rows)  # (both may share one round on a stalled machine)
         assert numbers[-1]["inside_now"] == 12 and len(rows[-1]["inside"]) == 12
 
