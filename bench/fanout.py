@@ -16,7 +16,7 @@ from bench.clients import Kiosk, Tab, frame_number, open_dashboards
 from bench.figures import line, summary
 from bench.harness import KIOSK_CARD, RESULTS, BenchApp, inside_after, running_chain, write_result
 
-FANOUT_NS = (1, 10, 100, 500)
+FANOUT_NS = (1, 10, 100, 500, 1_000, 2_000)
 SCANS = 120
 WARMUP_SCANS = 4
 SCAN_TIMEOUT = 10.0
@@ -171,11 +171,11 @@ def chart(results: dict[str, Any], path: Path) -> Path | None:
     return path
 
 
-def fanout(ns: Sequence[int] = FANOUT_NS, scans: int = SCANS) -> dict[str, Any]:
+def fanout(dashboards: Sequence[int] = FANOUT_NS, scans: int = SCANS) -> dict[str, Any]:
     """Scenario 1: one kiosk toggles a card; every dashboard's delta is timed."""
-    print(f"fanout: N = {list(ns)}, {scans} scans each (check-in / check-out alternating)")
+    print(f"fanout: N = {list(dashboards)}, {scans} scans each (check-in / check-out alternating)")
     with running_chain("fanout") as app:
-        results = asyncio.run(fanout_on(app, ns, scans))
+        results = asyncio.run(fanout_on(app, dashboards, scans))
     path = write_result("fanout", {"results": results})
     png = chart(results, RESULTS / "fanout.png")
     print(f"  -> {path}" + (f", {png}" if png else ""))

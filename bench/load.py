@@ -48,7 +48,7 @@ STEP_SECONDS = 5.0
 P99_LIMIT_MS = 100.0
 # Kiosk k toggles member 1000 + k, a card nothing else in the bench touches.
 FIRST_THROUGHPUT_MEMBER = 1_000
-STORM_DASHBOARDS = 500
+STORM_DASHBOARDS = (500, 1_000)
 STORM_SCAN_GAP = 0.2
 
 
@@ -329,16 +329,29 @@ async def storm_on(app: BenchApp, count: int) -> dict[str, Any]:
     }
 
 
-def storm(count: int = STORM_DASHBOARDS) -> dict[str, Any]:
-    """Reconnect storm: `count` dashboards at once (as after a deploy), a door scanning."""
-    print(f"storm: {count} dashboards connecting at once, a kiosk scanning every {STORM_SCAN_GAP}s")
-    with running_chain("storm") as app:
-        result = asyncio.run(storm_on(app, count))
-    print(line("time until each dashboard shows the live view", result["time_to_view"]))
+async def storms_on(app: BenchApp, dashboards: Sequence[int]) -> list[dict[str, Any]]:
+    """One storm per count, in turn, each after the last one's tabs have closed."""
+    results = []
+    for count in dashboards:
+        result = await storm_on(app, count)
+        results.append(result)
+        print(line(f"{count} at once: time until each shows the live view", result["time_to_view"]))
+        print(
+            f"  all {result['joined']} showing after {result['all_showing_s']} s; failed "
+            f"{result['failed']}; {result['scans_during_storm']} scans meanwhile; "
+            f"{result['dashboards_on_truth_after']}/{count} on the truth after the last scan",
+            flush=True,
+        )
+    return results
+
+
+def storm(dashboards: Sequence[int] = STORM_DASHBOARDS) -> list[dict[str, Any]]:
+    """Reconnect storm: that many dashboards at once (as after a deploy), a door scanning."""
     print(
-        f"  all {result['joined']} showing after {result['all_showing_s']} s; failed "
-        f"{result['failed']}; {result['scans_during_storm']} scans meanwhile; "
-        f"{result['dashboards_on_truth_after']}/{count} on the truth after the last scan"
+        f"storm: {' then '.join(map(str, dashboards))} dashboards connecting at once, a kiosk "
+        f"scanning every {STORM_SCAN_GAP}s"
     )
-    print(f"  -> {write_result('storm', result)}")
-    return result
+    with running_chain("storm") as app:
+        results = asyncio.run(storms_on(app, dashboards))
+    print(f"  -> {write_result('storm', {'results': results})}")
+    return results

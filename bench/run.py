@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import statistics
 import sys
 import tempfile
@@ -27,7 +28,10 @@ from bench import (
     load,
     members,
     occupancy,
+    paint,
     reports,
+    soak,
+    tabmemory,
 )
 from bench.browsers import WAIT_FOR_NUMBER
 from bench.clients import Tab, open_dashboards, signed_in
@@ -95,11 +99,11 @@ async def memory_on(app: BenchApp, steps: Sequence[int]) -> list[dict[str, Any]]
     return rows
 
 
-def memory(steps: Sequence[int] = MEMORY_STEPS) -> list[dict[str, Any]]:
+def memory(dashboards: Sequence[int] = MEMORY_STEPS) -> list[dict[str, Any]]:
     """Scenario 3: the server's memory (PSS and RSS, from /proc) as dashboards connect."""
-    print(f"memory: the server's memory with {list(steps)} dashboards connected")
+    print(f"memory: the server's memory with {list(dashboards)} dashboards connected")
     with running_chain("memory") as app:
-        rows = asyncio.run(memory_on(app, steps))
+        rows = asyncio.run(memory_on(app, dashboards))
     print(f"  -> {write_result('memory', {'results': rows})}")
     return rows
 
@@ -231,10 +235,13 @@ SCENARIOS: dict[str, Callable[[], object]] = {
     "fanout": fanout.fanout,
     "throughput": load.throughput,
     "memory": memory,
+    "tabmemory": tabmemory.tabmemory,
     "history": history,
     "firstpaint": firstpaint,
     "storm": load.storm,
+    "soak": soak.soak,
     "browsers": browsers.browsers,
+    "paint": paint.paint,
     "instances": instances.instances,
     "cluster": cluster.cluster,
     "members": members.members,
@@ -244,15 +251,37 @@ SCENARIOS: dict[str, Callable[[], object]] = {
 }
 
 
+def counts(text: str) -> tuple[int, ...]:
+    """`500,1000` -> (500, 1000)."""
+    try:
+        numbers = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of whole numbers: {text!r}") from None
+    if not numbers or min(numbers) < 0 or list(numbers) != sorted(numbers):
+        raise argparse.ArgumentTypeError(f"give rising counts, as 500,1000 (not {text!r})")
+    return numbers
+
+
+def options(scenario: Callable[..., object], args: argparse.Namespace) -> dict[str, Any]:
+    """The command line's --dashboards and --minutes, for the scenarios that take them."""
+    given = {"dashboards": args.dashboards, "minutes": args.minutes}
+    taken = inspect.signature(scenario).parameters
+    return {name: value for name, value in given.items() if value is not None and name in taken}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("scenario", choices=[*SCENARIOS, "all"], nargs="?", default="all")
+    parser.add_argument(
+        "--dashboards", type=counts, help="for fanout, memory, tabmemory, storm: as 1000,2000"
+    )
+    parser.add_argument("--minutes", type=float, help=f"for soak (default {soak.SOAK_MINUTES:g})")
     args = parser.parse_args(argv)
     raise_open_files()
     chosen = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     for name in chosen:
         began = time.monotonic()
-        SCENARIOS[name]()
+        SCENARIOS[name](**options(SCENARIOS[name], args))
         print(f"{name}: done in {time.monotonic() - began:.0f} s\n", flush=True)
     return 0
 
