@@ -15,6 +15,7 @@ from typing import Any
 import reflex as rx
 from engineio import packet as eio_packet
 from reflex.components.core.banner import has_connection_errors, has_too_many_connection_errors
+from reflex.config import get_config
 from reflex.state import (
     _ROUTER_FIELD_NAMES,
     FrontendEventExceptionState,
@@ -23,10 +24,11 @@ from reflex.state import (
     UpdateVarsInternalState,
     _override_base_method,
 )
-from reflex_base.constants import SocketEvent
+from reflex_base.constants import Endpoint, SocketEvent
 from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.event import Event
 from socketio import packet as sio_packet
+from starlette.routing import Mount
 
 __all__ = [
     "FIELD_MARKER",
@@ -35,6 +37,8 @@ __all__ = [
     "connected_sids",
     "declared_vars",
     "event_handlers",
+    "event_path",
+    "event_socket",
     "handler_names",
     "has_connection_errors",
     "has_too_many_connection_errors",
@@ -199,3 +203,19 @@ def screen_events(app: Any, why_refused: Callable[[Any], str | None]) -> None:
 def handler_names(state: type[Any], *handlers: str) -> set[str]:
     """The names events carry for these handlers of `state` (`state path.handler`)."""
     return {f"{state.get_full_name()}.{handler}" for handler in handlers}
+
+
+def event_path() -> str:
+    """Where the pages open their socket (`/_event`, after any backend path)."""
+    return get_config().prepend_backend_path(str(Endpoint.EVENT))
+
+
+def event_socket(app: Any) -> Any:
+    """The ASGI app Reflex mounts at `event_path()` (its socket.io server, wrapped to answer
+    the subprotocol), to be served without the HTTP middleware in front of that mount."""
+    path = event_path()
+    for route in app._api.routes:
+        if isinstance(route, Mount) and route.path == path:
+            return route.app
+    msg = f"Reflex mounts no socket app at {path}"
+    raise LookupError(msg)

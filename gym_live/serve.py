@@ -23,7 +23,7 @@ from gym_live.frontend import WEB_DIR, ensure_built
 from gym_live.reflex_compat import SERVER_ENV
 from gym_live.settings import get_settings
 
-APP_FACTORY = "gym_live.gym_live:app"
+APP_FACTORY = "gym_live.asgi:app"
 GRACEFUL_SECONDS = 10
 
 

@@ -242,3 +242,28 @@ console.log(JSON.stringify(answers));
         "wss://gym.example/_event",
         "https://gym.example/ping",
     ]
+
+
+def test_the_socket_app_served_directly_is_the_one_reflex_mounts_for_its_events(
+    app: rx.App,
+) -> None:
+    """gym_live.asgi hands a tab's WebSocket to it: Reflex's socket.io server, wrapped to
+    answer the subprotocol the page asks for."""
+    socket = reflex_compat.event_socket(app)
+    assert reflex_compat.event_path() == "/_event"
+    assert socket.app.engineio_server is app.sio
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def pass_on(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "websocket.accept", "headers": []})
+
+    socket.app, engine = pass_on, socket.app
+    try:
+        scope = {"type": "websocket", "subprotocols": ["0.10.1"]}
+        asyncio.run(socket(scope, None, send))
+    finally:
+        socket.app = engine
+    assert sent[0]["subprotocol"] == "0.10.1"
