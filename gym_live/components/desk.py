@@ -63,33 +63,57 @@ def manual_check_in() -> rx.Component:
 
 
 def _inside_row(row: rx.Var) -> rx.Component:
+    """A memoised row of its own texts, as in the feed (components/feed.py): an update
+    re-renders only the rows that changed."""
+    return shown_inside_row(
+        code=row["code"],
+        name=row["name"],
+        since=row["since"],
+        since_iso=row["since_iso"],
+        photo=row["photo"],
+        shown=row["search"].contains(DeskState.inside_filter),
+        key=row["code"],
+    )
+
+
+@rx.memo
+def shown_inside_row(
+    code: rx.Var[str],
+    name: rx.Var[str],
+    since: rx.Var[str],
+    since_iso: rx.Var[str],
+    photo: rx.Var[str],
+    shown: rx.Var[bool],
+    rest: rx.RestProp,
+) -> rx.Component:
+    """`rest` carries the caller's `key` (React keeps it; the row never sees it)."""
     return rx.cond(
-        row["search"].contains(DeskState.inside_filter),
+        shown,
         rx.table.row(
             rx.table.cell(
                 rx.hstack(
-                    thumbnail(row["photo"]),
+                    thumbnail(photo),
                     rx.box(
-                        long_text(row["name"], weight="medium"),
-                        rx.text(row["code"], size="1", color_scheme="gray"),
+                        long_text(name, weight="medium"),
+                        rx.text(code, size="1", color_scheme="gray"),
                         min_width="0",
                     ),
                     align="center",
                     spacing="2",
                 ),
             ),
-            rx.table.cell(row["since"]),
-            rx.table.cell(rx.moment(row["since_iso"], from_now=True, ago=True, interval=30000)),
+            rx.table.cell(since),
+            rx.table.cell(rx.moment(since_iso, from_now=True, ago=True, interval=30000)),
             rx.table.cell(
                 rx.button(
                     "Check out",
                     size="1",
                     variant="soft",
                     white_space="nowrap",
-                    on_click=DeskState.check_out(row["code"], row["name"]),
+                    on_click=DeskState.check_out(code, name),
                 )
             ),
-            key=row["code"],
+            rest,
             class_name="gl-inside-row",
             align="center",
         ),
