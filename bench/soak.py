@@ -63,8 +63,9 @@ class Progress:
         mark = 2 * self.checkins - self.inside
         if self.timed:
             self.seen = self.scans.shown(at, mark, self.seen)
-        else:  # the view it opened on: nothing to time yet
+        elif mark >= self.scans.first_mark:  # the view it opened on: nothing to time yet
             self.seen, self.timed = self.scans.accounted(mark) - 1, True
+        # (else the page's compiled defaults, zeros, which a hydrating tab is sent first)
 
 
 @dataclass
