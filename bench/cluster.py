@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from bench import load
-from bench.harness import HISTORY, BenchApp, process_tree, serving, write_result
+from bench.harness import HISTORY, BenchApp, cpu_seconds, process_tree, serving, write_result
 from devtools.cluster import Nginx
 from devtools.servers import free_port, postgres_server, redis_process
 
 CLUSTER_DASHBOARDS = 500
 CLUSTER_RATES = (40, 80, 120, 160, 200, 240)
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -75,7 +74,7 @@ def cluster(
                     ThroughNginx(nginx.url, apps[0]),
                     rates,
                     dashboards=dashboards,
-                    meter=lambda: {part: _cpu_seconds(pids()) for part, pids in parts.items()},
+                    meter=lambda: {part: cpu_seconds(pids()) for part, pids in parts.items()},
                 )
             )
         finally:
@@ -91,18 +90,6 @@ def cluster(
 
 def _port_of(database_url: str) -> int:
     return int(database_url.rsplit(":", 1)[1].split("/", 1)[0])
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time of these processes, and of their children that ended."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(value) for value in fields[11:15])
-    return total / TICKS
 
 
 def _listening(port: int) -> int:

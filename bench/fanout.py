@@ -14,7 +14,16 @@ import aiohttp
 
 from bench.clients import Kiosk, Tab, frame_number, open_dashboards
 from bench.figures import line, summary
-from bench.harness import KIOSK_CARD, RESULTS, BenchApp, inside_after, running_chain, write_result
+from bench.harness import (
+    KIOSK_CARD,
+    RESULTS,
+    BenchApp,
+    cpu_seconds,
+    inside_after,
+    process_tree,
+    running_chain,
+    write_result,
+)
 
 FANOUT_NS = (1, 10, 100, 500, 1_000, 2_000)
 SCANS = 120
@@ -106,6 +115,7 @@ async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, A
                 feed_latencies: list[float] = []
                 kiosk_times: list[float] = []
                 missed, stale, screens, sizes = 0, 0, {}, []
+                cpu_before = cpu_seconds(process_tree(app.pid))
                 for _ in range(scans):
                     done = await scan_round(kiosk, arrivals, n)
                     latencies += done["latencies"].values()
@@ -117,6 +127,8 @@ async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, A
                         kiosk_times.append(done["kiosk_s"])
                     screens[done["screen"]] = screens.get(done["screen"], 0) + 1
                     await asyncio.sleep(SCAN_GAP)
+                cpu_ms = (cpu_seconds(process_tree(app.pid)) - cpu_before) * 1000
+                frames = len(latencies) + len(feed_latencies)
                 result = {
                     "dashboards": n,
                     "scans": scans,
@@ -127,6 +139,9 @@ async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, A
                     "stale_values": stale,
                     "kiosk_screens": screens,
                     "delta_frame_bytes_median": statistics.median(sizes),
+                    # The server's own CPU (user + system), whatever the clients cost.
+                    "server_cpu_ms_per_scan": round(cpu_ms / scans, 2),
+                    "server_cpu_us_per_frame": round(cpu_ms * 1000 / max(frames, 1), 1),
                     "server_pss_mib": app.server_rss()["pss_total_mib"],
                 }
                 results[str(n)] = result
@@ -135,7 +150,9 @@ async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, A
                 print(line(f"N={n} kiosk answer", result["kiosk_answer"]))
                 print(
                     f"  N={n} missed {missed}, stale {stale}, screens {screens}, delta frame "
-                    f"{result['delta_frame_bytes_median']:.0f} bytes",
+                    f"{result['delta_frame_bytes_median']:.0f} bytes; server CPU "
+                    f"{result['server_cpu_ms_per_scan']} ms a scan, "
+                    f"{result['server_cpu_us_per_frame']} us a delivered frame",
                     flush=True,
                 )
         finally:

@@ -38,6 +38,7 @@ from gym_live.services.deps import Deps
 from gym_live.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
+TICKS = os.sysconf("SC_CLK_TCK")
 MEMBERS = 50_000
 FIRST_CODE = 20_000_001
 # Capacity high enough that the gym is never "full" during a run.
@@ -184,6 +185,18 @@ def process_tree(root: int) -> list[int]:
         found.append(pid)
         todo.extend(children.get(pid, []))
     return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes, and of their children that ended."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])
+    return total / TICKS
 
 
 def rss_kib(pid: int) -> int:
