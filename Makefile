@@ -31,7 +31,7 @@ cluster: $(VENV)/.runtime $(TOOLS_BIN)/node system-packages
 
 # Figures are printed and written to bench/results/ (git-ignored); see bench/README.md.
 bench: $(VENV)/.dev $(TOOLS_BIN)/node system-packages
-	$(BIN)/python -m bench.run all
+	$(BIN)/python -m bench.run live
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""`python -m bench.run [SCENARIO|all]`: run, print, write JSON (scenarios: see SCENARIOS).
+"""`python -m bench.run [SCENARIO|live|all]`: run, print, write JSON (see SCENARIOS, GROUPS).
 
 Figures are printed and written to bench/results/<scenario>.json; nothing is asserted,
 because they depend on the machine (see bench/README.md for the targets).
@@ -251,6 +251,11 @@ SCENARIOS: dict[str, Callable[[], object]] = {
 }
 
 
+# What a change to the live path (check-in, hub, fan-out, states) re-runs: `make bench`.
+LIVE_PATH = ("fanout", "throughput", "memory", "storm", "soak", "browsers", "paint")
+GROUPS = {"live": LIVE_PATH, "all": tuple(SCENARIOS)}
+
+
 def counts(text: str) -> tuple[int, ...]:
     """`500,1000` -> (500, 1000)."""
     try:
@@ -271,14 +276,14 @@ def options(scenario: Callable[..., object], args: argparse.Namespace) -> dict[s
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    parser.add_argument("scenario", choices=[*SCENARIOS, "all"], nargs="?", default="all")
+    parser.add_argument("scenario", choices=[*SCENARIOS, *GROUPS], nargs="?", default="all")
     parser.add_argument(
         "--dashboards", type=counts, help="for fanout, memory, tabmemory, storm: as 1000,2000"
     )
     parser.add_argument("--minutes", type=float, help=f"for soak (default {soak.SOAK_MINUTES:g})")
     args = parser.parse_args(argv)
     raise_open_files()
-    chosen = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    chosen = GROUPS.get(args.scenario, (args.scenario,))
     for name in chosen:
         began = time.monotonic()
         SCENARIOS[name](**options(SCENARIOS[name], args))

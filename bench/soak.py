@@ -27,7 +27,7 @@ from bench.clients import CONNECT_TIMEOUT, Kiosk, Tab, frame_number, open_dashbo
 from bench.figures import line, summary
 from bench.harness import KIOSK_CARD, RESULTS, BenchApp, inside_after, running_chain, write_result
 
-SOAK_MINUTES = 3.0
+SOAK_MINUTES = 2.0
 DASHBOARDS = 300
 SCANS_PER_SECOND = 5.0
 CHURN_EVERY = 1.0  # one tab closes and one opens
