@@ -197,6 +197,26 @@ async def open_dashboards(
     return tabs
 
 
+async def open_up_to(
+    tabs: list[Tab],
+    count: int,
+    session: aiohttp.ClientSession,
+    base_url: str,
+    on_frame: Callable[[int], Callable[[float, str], None]] | None = None,
+    *,
+    staff_token: str,
+) -> None:
+    """Open dashboards onto `tabs` until it holds `count` (a scenario's next step)."""
+    tabs += await open_dashboards(
+        session,
+        base_url,
+        count - len(tabs),
+        on_frame,
+        staff_token=staff_token,
+        first_index=len(tabs),
+    )
+
+
 @dataclass
 class Kiosk:
     """An enrolled door tablet: pairs once with a CLI code, then sends KioskState.scan."""

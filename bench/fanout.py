@@ -12,8 +12,8 @@ from typing import Any
 
 import aiohttp
 
-from bench.clients import Kiosk, Tab, frame_number, open_dashboards
-from bench.figures import line, summary
+from bench.clients import Kiosk, Tab, frame_number, open_up_to
+from bench.figures import line, save_chart, summary
 from bench.harness import (
     KIOSK_CARD,
     RESULTS,
@@ -100,13 +100,8 @@ async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, A
         try:
             for n in ns:
                 opened = time.perf_counter()
-                tabs += await open_dashboards(
-                    session,
-                    app.url,
-                    n - len(tabs),
-                    arrivals.recorder,
-                    staff_token=app.staff_token,
-                    first_index=len(tabs),
+                await open_up_to(
+                    tabs, n, session, app.url, arrivals.recorder, staff_token=app.staff_token
                 )
                 print(f"  N={n}: {n} dashboards joined ({time.perf_counter() - opened:.1f} s)")
                 for _ in range(WARMUP_SCANS):
@@ -161,31 +156,20 @@ async def fanout_on(app: BenchApp, ns: Sequence[int], scans: int) -> dict[str, A
 
 
 def chart(results: dict[str, Any], path: Path) -> Path | None:
-    """Latency against N (p50/p95/p99), beside the JSON. Skipped without matplotlib."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("  matplotlib not installed: no chart")
-        return None
+    """Latency against N (p50/p95/p99), beside the JSON."""
     ns = sorted(int(n) for n in results)
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    for key in ("p50_ms", "p95_ms", "p99_ms"):
-        ax.plot(ns, [results[str(n)]["scan_to_dashboard"][key] for n in ns], marker="o", label=key)
-    ax.axhline(40, color="grey", linestyle=":", label="target p99 N=100 (40 ms)")
-    ax.axhline(100, color="grey", linestyle="--", label="target p99 N=500 (100 ms)")
-    ax.set_xscale("log")
-    ax.set_xlabel("dashboards on one instance (N)")
-    ax.set_ylabel("scan -> delta on dashboard (ms)")
-    ax.set_title("gym_live fan-out latency")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+
+    def draw(ax: Any) -> None:
+        for key in ("p50_ms", "p95_ms", "p99_ms"):
+            latencies = [results[str(n)]["scan_to_dashboard"][key] for n in ns]
+            ax.plot(ns, latencies, marker="o", label=key)
+        ax.axhline(40, color="grey", linestyle=":", label="target p99 N=100 (40 ms)")
+        ax.axhline(100, color="grey", linestyle="--", label="target p99 N=500 (100 ms)")
+        ax.set_xscale("log")
+        ax.set_xlabel("dashboards on one instance (N)")
+        ax.set_ylabel("scan -> delta on dashboard (ms)")
+
+    return save_chart(path, "gym_live fan-out latency", draw)
 
 
 def fanout(dashboards: Sequence[int] = FANOUT_NS, scans: int = SCANS) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -31,3 +32,25 @@ def line(label: str, s: dict[str, Any]) -> str:
         f"  {label}: p50 {s['p50_ms']} ms  p95 {s['p95_ms']} ms  p99 {s['p99_ms']} ms"
         f"  max {s['max_ms']} ms  (n={s['n']})"
     )
+
+
+def save_chart(path: Path, title: str, draw: Callable[[Any], None]) -> Path | None:
+    """A PNG beside a scenario's JSON: `draw(axes)` plots, this does the rest. Skipped
+    without matplotlib (a dev requirement)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("  matplotlib not installed: no chart")
+        return None
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    draw(ax)
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

@@ -34,7 +34,7 @@ from bench import (
     tabmemory,
 )
 from bench.browsers import WAIT_FOR_NUMBER
-from bench.clients import Tab, open_dashboards, signed_in
+from bench.clients import Tab, open_up_to, signed_in
 from bench.harness import (
     LOCATIONS,
     TODAY_VISITS,
@@ -67,13 +67,7 @@ async def memory_on(app: BenchApp, steps: Sequence[int]) -> list[dict[str, Any]]
         try:
             for n in steps:
                 opened = time.perf_counter()
-                tabs += await open_dashboards(
-                    session,
-                    app.url,
-                    n - len(tabs),
-                    staff_token=app.staff_token,
-                    first_index=len(tabs),
-                )
+                await open_up_to(tabs, n, session, app.url, staff_token=app.staff_token)
                 took = time.perf_counter() - opened
                 await asyncio.sleep(3)  # let the server settle (GC, buffers)
                 rss = app.server_rss()

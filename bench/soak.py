@@ -24,7 +24,7 @@ from typing import Any
 import aiohttp
 
 from bench.clients import CONNECT_TIMEOUT, Kiosk, Tab, frame_number, open_dashboard
-from bench.figures import line, summary
+from bench.figures import line, save_chart, summary
 from bench.harness import KIOSK_CARD, RESULTS, BenchApp, inside_after, running_chain, write_result
 
 SOAK_MINUTES = 2.0
@@ -232,27 +232,17 @@ def log_errors(path: Path) -> list[str]:
 
 
 def chart(memory: list[tuple[float, float]], path: Path) -> Path | None:
-    """Server memory over the soak, beside the JSON. Skipped without matplotlib."""
-    try:
-        import matplotlib
+    """Server memory over the soak, beside the JSON."""
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("  matplotlib not installed: no chart")
-        return None
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.plot([t / 60 for t, _ in memory], [pss for _, pss in memory], marker=".")
-    ax.axvline(memory[-1][0] / 60 * WARM_UP_SHARE, color="grey", linestyle=":", label="warm-up")
-    ax.set_xlabel("minutes")
-    ax.set_ylabel("server PSS (MiB)")
-    ax.set_title(f"gym_live soak: {DASHBOARDS} dashboards, {SCANS_PER_SECOND:g} scans/s, churn 1/s")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    def draw(ax: Any) -> None:
+        ax.plot([t / 60 for t, _ in memory], [pss for _, pss in memory], marker=".")
+        warm_up = memory[-1][0] / 60 * WARM_UP_SHARE
+        ax.axvline(warm_up, color="grey", linestyle=":", label="warm-up")
+        ax.set_xlabel("minutes")
+        ax.set_ylabel("server PSS (MiB)")
+
+    title = f"gym_live soak: {DASHBOARDS} dashboards, {SCANS_PER_SECOND:g} scans/s, churn 1/s"
+    return save_chart(path, title, draw)
 
 
 def soak(minutes: float = SOAK_MINUTES) -> dict[str, Any]:

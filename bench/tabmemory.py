@@ -25,7 +25,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.clients import Tab, open_dashboards
+from bench.clients import Tab, open_up_to
 from bench.harness import RESULTS, BenchApp, running_chain, write_result
 
 STEPS = (1_000,)
@@ -92,13 +92,7 @@ async def open_tabs(app: BenchApp, steps: Sequence[int], folder: Path) -> list[d
         opened: list[Tab] = []
         try:
             for tabs in steps:
-                opened += await open_dashboards(
-                    session,
-                    app.url,
-                    tabs - len(opened),
-                    staff_token=app.staff_token,
-                    first_index=len(opened),
-                )
+                await open_up_to(opened, tabs, session, app.url, staff_token=app.staff_token)
                 await asyncio.sleep(SETTLE_SECONDS)
                 pss_after = app.server_rss()["pss_total_mib"]
                 after = await asyncio.to_thread(take, app, folder)
