@@ -38,7 +38,6 @@ QUIET = 2.0
 DELIVERY_WINDOW = 5.0
 # Growth is measured over the run's last two thirds (the first third is warm-up).
 WARM_UP_SHARE = 1 / 3
-ANSWERS = ("welcome", "goodbye")
 
 
 @dataclass
