@@ -63,7 +63,7 @@ class KioskAdminState(rx.State):
 
     @rx.event
     async def refresh(self, _shown_time: str = "") -> None:
-        """Every half minute while the page is open: who is online changes by itself."""
+        """Every 5 s while the page is open: pairing and who is online change by themselves."""
         await self._reload()
 
     @rx.event
