@@ -101,6 +101,42 @@ def peak_of(inside_at_start: int, highest_rise: int | None) -> int:
 QUARTER_SECONDS = 15 * 60
 
 
+@dataclass(frozen=True)
+class Settled:
+    """A day's check-ins per quarter hour and its counted stays, from the day's start
+    `until` a quarter-hour boundary: quarters the app no longer writes into, as it stamps
+    every check-in and every counted check-out with the moment it happens."""
+
+    start: datetime
+    until: datetime
+    quarters: dict[int, int]
+    stays_ended: int
+    stay_minutes_total: float
+
+    @classmethod
+    def nothing(cls, window: DayWindow) -> Settled:
+        return cls(window.start, window.start, {}, 0, 0.0)
+
+    def then(
+        self, until: datetime, quarters: dict[int, int], stays: int, minutes: float
+    ) -> Settled:
+        """These counts, and the next part's, from `self.until` to `until`."""
+        added = dict(self.quarters)
+        for quarter, count in quarters.items():
+            added[quarter] = added.get(quarter, 0) + count
+        return Settled(
+            self.start, until, added, self.stays_ended + stays, self.stay_minutes_total + minutes
+        )
+
+
+def settled_until(window: DayWindow, now: datetime, grace: timedelta) -> datetime:
+    """The last quarter-hour boundary of the day at least `grace` before `now` (at least the
+    day's start): a check-in stamped before it has committed, or failed, by now."""
+    elapsed = (now - grace - window.start).total_seconds()
+    quarters = max(0, int(elapsed // QUARTER_SECONDS))
+    return min(window.start + timedelta(seconds=quarters * QUARTER_SECONDS), window.end)
+
+
 def hourly_from_quarters(
     per_quarter: dict[int, int], window: DayWindow, zone: ZoneInfo
 ) -> tuple[int, ...]:

@@ -44,7 +44,7 @@ from gym_live.domain.reports import (
 )
 from gym_live.domain.stats import COUNTED_STAYS
 from gym_live.models import DeniedAttempt, Location, Member, ReportDay, Staff, Visit
-from gym_live.services import peaks
+from gym_live.services import peaks, stats
 from gym_live.services.deps import Deps
 
 # The "at risk" list shows this many (the most recently lapsed first); its CSV has all.
@@ -99,14 +99,16 @@ def at_risk_members(*, deps: Deps) -> list[MemberLine]:
 
 
 def forget_kept_days(*, deps: Deps) -> int:
-    """Forgets every kept day (`report_day`), and every location's kept peak of today
-    (services.peaks), to be counted again when next asked for: for visits written behind
-    the app's back (an import of old history); the app's own check-ins never change a
-    settled day. How many days were forgotten."""
+    """Forgets every kept day (`report_day`), every location's kept peak of today
+    (services.peaks) and today's settled quarter hours (services.stats), to be counted
+    again when next asked for: for visits written behind the app's back (an import of old
+    history); the app's own check-ins never change a settled day. How many days were
+    forgotten."""
     with write_session(deps.engine) as session:
         forgotten = session.execute(sa.delete(ReportDay)).rowcount
         peaks.forget_all(session)
         session.commit()
+    stats.forget_settled(deps.engine)  # this process's; other instances' within minutes
     return forgotten
 
 

@@ -1,9 +1,11 @@
-"""Stats for a location, counted by the database with indexed queries on today's visits."""
+"""Stats for a location, counted by the database with indexed queries on today's visits;
+the quarter hours gone by are counted once per instance and kept (domain.stats.Settled)."""
 
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+import weakref
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -14,15 +16,29 @@ from gym_live.domain.stats import (
     COUNTED_STAYS,
     QUARTER_SECONDS,
     DayCounts,
+    DayWindow,
+    Settled,
     Stats,
     day_window,
     hourly_from_quarters,
+    settled_until,
     stats_from,
 )
 from gym_live.models import Location, Visit
 from gym_live.services.deps import Deps
 from gym_live.services.locations import resolve_location
 from gym_live.services.peaks import count_peak, inside_at, kept_peak
+
+# A quarter hour this long gone is settled: every check-in stamped in it has committed or
+# failed (a transaction takes well under a second; instances' clocks are ms apart).
+SETTLE_GRACE = timedelta(minutes=5)
+# Kept counts are counted again from the visits this long after: visits written into today
+# behind the app's back (then `reports recount`) show on every instance within minutes.
+SETTLED_FOR = timedelta(minutes=10)
+# Per database, per location: when its settled part was first counted, and the part.
+_settled: weakref.WeakKeyDictionary[sa.Engine, dict[int, tuple[datetime, Settled]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def location_stats(name: str | None = None, *, deps: Deps) -> tuple[Location, Stats]:
@@ -33,37 +49,71 @@ def location_stats(name: str | None = None, *, deps: Deps) -> tuple[Location, St
 
 
 def stats_for(session: Session, location: Location, now: datetime) -> Stats:
-    """The numbers, counted by the database through the visit indexes (two statements;
-    a third for the peak when none is kept for today, services.peaks)."""
+    """The numbers, counted by the database through the visit indexes: the day's settled
+    quarter hours once (`_settled_part`), then two statements over the last few minutes
+    (a third for the peak when none is kept for today, services.peaks)."""
     assert location.id is not None
     window = day_window(now, location.zone_info)
-    per_slot, totals = _statements(session.get_bind().dialect.name)
+    per_slot, _, totals = _statements(session.get_bind().dialect.name)
+    settled = _settled_part(session, location.id, window, now)
     params = {
         "location_id": location.id,
-        "start": window.start,
+        "start": settled.until,
         "end": window.end,
         "now": now,
         "origin": int(window.start.timestamp()),
     }
-    slots = session.execute(per_slot, params).all()
+    recent = {int(n): count for n, count in session.execute(per_slot, params)}
     inside_now, stays_ended, stay_minutes = session.execute(totals, params).one()
+    day = settled.then(window.end, recent, stays_ended, float(stay_minutes or 0))
     peak = kept_peak(location, window)
     counts = DayCounts(
         inside_now=inside_now,
-        hourly_checkins=hourly_from_quarters(
-            {int(n): count for n, count in slots}, window, location.zone_info
-        ),
-        stays_ended=stays_ended,
-        stay_minutes_total=float(stay_minutes or 0),
+        hourly_checkins=hourly_from_quarters(day.quarters, window, location.zone_info),
+        stays_ended=day.stays_ended,
+        stay_minutes_total=day.stay_minutes_total,
         peak=count_peak(session, location.id, window, now) if peak is None else peak,
     )
     return stats_from(counts, capacity=location.capacity, window=window, now=now)
 
 
+def forget_settled(engine: sa.Engine) -> None:
+    """Every kept part of today, to be counted again (history written behind the app's back)."""
+    _settled.pop(engine, None)
+
+
+def _settled_part(session: Session, location_id: int, window: DayWindow, now: datetime) -> Settled:
+    """Today's counts up to its settled quarter hours: kept, and added to as quarters
+    settle, so a busy day's look counts minutes of visits, not the whole day's."""
+    kept = _settled.setdefault(session.get_bind(), {})
+    counted_at, settled = kept.get(location_id, (now, None))
+    until = settled_until(window, now, SETTLE_GRACE)
+    if (
+        settled is None
+        or settled.start != window.start
+        or settled.until > until  # the clock went back
+        or now - counted_at > SETTLED_FOR
+    ):
+        counted_at, settled = now, Settled.nothing(window)
+    if settled.until < until:
+        per_slot, stays, _ = _statements(session.get_bind().dialect.name)
+        params = {
+            "location_id": location_id,
+            "start": settled.until,
+            "end": until,
+            "origin": int(window.start.timestamp()),
+        }
+        quarters = {int(n): count for n, count in session.execute(per_slot, params)}
+        stays_ended, stay_minutes = session.execute(stays, params).one()
+        settled = settled.then(until, quarters, stays_ended, float(stay_minutes or 0))
+        kept[location_id] = (counted_at, settled)
+    return settled
+
+
 @functools.cache
-def _statements(dialect: str) -> tuple[sa.Select, sa.Select]:
-    """Check-ins per quarter hour, and the other counts, for `location_id` on the day
-    from `start` to `end` as of `now`.
+def _statements(dialect: str) -> tuple[sa.Select, sa.Select, sa.Select]:
+    """Check-ins per quarter hour, the counted stays, and those with who is inside, for
+    `location_id` from `start` to `end` (quarters numbered from `origin`) as of `now`.
 
     Built once per dialect with bound parameters: building these statements cost SQLAlchemy
     three times what running them costs SQLite.
@@ -79,7 +129,7 @@ def _statements(dialect: str) -> tuple[sa.Select, sa.Select]:
         here, left >= start, left < end, Visit.checkout_reason.in_(COUNTED_STAYS)
     )
     totals = sa.select(inside_at(now), stays.subquery())
-    return per_slot, totals
+    return per_slot, stays, totals
 
 
 def _minutes(dialect: str, start: sa.ColumnElement, end: sa.ColumnElement) -> sa.ColumnElement:
