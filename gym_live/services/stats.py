@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import weakref
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -32,12 +33,29 @@ from gym_live.services.peaks import count_peak, inside_at, kept_peak
 # A quarter hour this long gone is settled: every check-in stamped in it has committed or
 # failed (a transaction takes well under a second; instances' clocks are ms apart).
 SETTLE_GRACE = timedelta(minutes=5)
-# Kept counts are counted again from the visits this long after: visits written into today
-# behind the app's back (then `reports recount`) show on every instance within minutes.
+# Kept counts are counted again from the visits this long after: a visit changed behind the
+# app's back (then `reports recount`) shows on every instance within minutes.
 SETTLED_FOR = timedelta(minutes=10)
-# Per database, per location: when its settled part was first counted, and the part.
-_settled: weakref.WeakKeyDictionary[sa.Engine, dict[int, tuple[datetime, Settled]]] = (
-    weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A location's settled part, when it was first counted, and the newest visit id then:
+    a visit added later with an arrival in the settled part (written behind the app's back,
+    or a sweep test's) has a higher id, and is noticed by one index probe."""
+
+    counted_at: datetime
+    newest_id: int
+    settled: Settled
+
+
+# Per database, per location.
+_settled: weakref.WeakKeyDictionary[sa.Engine, dict[int, _Kept]] = weakref.WeakKeyDictionary()
+_NEWEST_ID = sa.select(sa.func.coalesce(sa.func.max(Visit.id), 0))
+# By id alone, so the database walks the few visits added since, never a location's history
+# (with the location and the arrival in the query, SQLite chose their index and did).
+_ADDED_SINCE = sa.select(Visit.location_id, Visit.checked_in_at).where(
+    Visit.id > sa.bindparam("newest_id")
 )
 
 
@@ -85,29 +103,42 @@ def forget_settled(engine: sa.Engine) -> None:
 def _settled_part(session: Session, location_id: int, window: DayWindow, now: datetime) -> Settled:
     """Today's counts up to its settled quarter hours: kept, and added to as quarters
     settle, so a busy day's look counts minutes of visits, not the whole day's."""
-    kept = _settled.setdefault(session.get_bind(), {})
-    counted_at, settled = kept.get(location_id, (now, None))
+    kept_here = _settled.setdefault(session.get_bind(), {})
+    kept = kept_here.get(location_id)
     until = settled_until(window, now, SETTLE_GRACE)
-    if (
-        settled is None
-        or settled.start != window.start
-        or settled.until > until  # the clock went back
-        or now - counted_at > SETTLED_FOR
-    ):
-        counted_at, settled = now, Settled.nothing(window)
-    if settled.until < until:
+    if kept is None or not _still_true(session, location_id, kept, window, now, until):
+        kept = _Kept(now, 0, Settled.nothing(window))
+    if kept.settled.until < until:
+        newest_id = session.execute(_NEWEST_ID).scalar_one()  # before counting: none missed
         per_slot, stays, _ = _statements(session.get_bind().dialect.name)
         params = {
             "location_id": location_id,
-            "start": settled.until,
+            "start": kept.settled.until,
             "end": until,
             "origin": int(window.start.timestamp()),
         }
         quarters = {int(n): count for n, count in session.execute(per_slot, params)}
         stays_ended, stay_minutes = session.execute(stays, params).one()
-        settled = settled.then(until, quarters, stays_ended, float(stay_minutes or 0))
-        kept[location_id] = (counted_at, settled)
-    return settled
+        settled = kept.settled.then(until, quarters, stays_ended, float(stay_minutes or 0))
+        kept = kept_here[location_id] = _Kept(kept.counted_at, newest_id, settled)
+    return kept.settled
+
+
+def _still_true(
+    session: Session,
+    location_id: int,
+    kept: _Kept,
+    window: DayWindow,
+    now: datetime,
+    until: datetime,
+) -> bool:
+    """Whether the kept part is today's, not too old, and no visit was added into it."""
+    if kept.settled.start != window.start or kept.settled.until > until:  # the clock went back
+        return False
+    if now - kept.counted_at > SETTLED_FOR:
+        return False
+    added = session.execute(_ADDED_SINCE, {"newest_id": kept.newest_id})
+    return not any(here == location_id and at < kept.settled.until for here, at in added)
 
 
 @functools.cache

@@ -1,9 +1,9 @@
 """Today's numbers with the day's settled quarter hours kept (services.stats) equal the
 numbers counted by hand from all of the day's visits, at every step of a seeded day on
 each database: a stay across midnight, check-outs, the sweep's auto check-outs, quarters
-settling as the clock goes on. A check-in that commits late, within the grace, is counted;
-one written behind the app's back into a settled quarter shows after `reports recount`,
-or by itself once the kept part is counted again."""
+settling as the clock goes on. A check-in that commits late, within the grace, is counted,
+and so is a visit added behind the app's back into a settled quarter; a stay changed by
+hand shows after `reports recount`, or by itself once the kept part is counted again."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_the_kept_quarters_and_the_recent_ones_add_up_to_the_day(
     assert agrees(deps) == {"hourly": [0] * 24, "avg": None}
 
 
-def test_a_check_in_that_commits_late_is_counted_and_a_hand_made_one_after_a_recount(
+def test_a_late_commit_and_a_visit_added_by_hand_are_counted_and_a_hand_edit_after_a_recount(
     deps: Deps, clock: FakeClock
 ) -> None:
     clock.now = datetime(2026, 1, 14, 9, 0, tzinfo=UTC)  # 10:00 in Berlin
@@ -121,12 +121,23 @@ def test_a_check_in_that_commits_late_is_counted_and_a_hand_made_one_after_a_rec
     late = clock.now - SETTLE_GRACE + timedelta(seconds=1)
     written_behind_the_app(deps, CODES[1], late, clock.now)
     agrees(deps)
-    # Into a settled quarter behind the app's back: `reports recount` counts it.
+    # Added into a settled quarter behind the app's back: a newer id, noticed at once.
     written_behind_the_app(deps, CODES[2], clock.now - timedelta(hours=3), clock.now)
+    agrees(deps)
+    # A stay changed by hand in SQL: `reports recount` counts it again...
+    changed_by_hand(deps, CODES[2], left=clock.now - timedelta(hours=2))
     assert shown(deps) != counted(deps)
     reports.forget_kept_days(deps=deps)
     agrees(deps)
-    # Without a recount, the kept part is counted again from the visits after a while.
-    written_behind_the_app(deps, CODES[3], clock.now - timedelta(hours=2), clock.now)
+    # ...or, on an instance that did not run it, the kept part counted again after a while.
+    changed_by_hand(deps, CODES[2], left=clock.now - timedelta(hours=1))
     clock.advance(seconds=SETTLED_FOR.total_seconds() + 1)
     agrees(deps)
+
+
+def changed_by_hand(deps: Deps, code: str, *, left: datetime) -> None:
+    with deps.engine.begin() as conn:
+        member_id = conn.execute(sa.select(Member.id).where(Member.member_code == code)).scalar()
+        conn.execute(
+            sa.update(Visit).where(Visit.member_id == member_id).values(checked_out_at=left)
+        )
