@@ -49,22 +49,24 @@ def staff_header(current: str) -> rx.Component:
 
 
 def connection_status() -> rx.Component:
-    """Connected / reconnecting / offline, always visible."""
+    """Connected / reconnecting / offline, always visible; while all is well a green icon
+    (its word for screen readers and as a tooltip), so the header stays one line at 1280 px."""
     return rx.cond(
         has_too_many_connection_errors,
         _status("wifi-off", "Offline", "red"),
         rx.cond(
             has_connection_errors,
             _status("refresh-cw", "Reconnecting…", "amber"),
-            _status("wifi", "Connected", "grass"),
+            _status("wifi", "Connected", "grass", quiet=True),
         ),
     )
 
 
-def _status(icon: str, label: str, color: str) -> rx.Component:
+def _status(icon: str, label: str, color: str, *, quiet: bool = False) -> rx.Component:
     return rx.badge(
-        rx.icon(icon, size=14),
-        label,
+        rx.icon(icon, size=14, aria_hidden="true"),
+        rx.el.span(label, class_name="gl-visually-hidden") if quiet else label,
+        title=label,
         color_scheme=color,
         variant="surface",
         size="2",

@@ -61,7 +61,9 @@ def signed_in_as() -> rx.Component:
 
 def _link(path: str, label: str, icon: str, admins_only: bool, *, current: str) -> rx.Component:
     """A link to another page; the current page is named, not linked."""
-    content = rx.hstack(rx.icon(icon, size=14), label, spacing="1", align="center")
+    content = rx.hstack(
+        rx.icon(icon, size=14, class_name="gl-nav-icon"), label, spacing="1", align="center"
+    )
     slug = f"nav-{label.lower()}"
     if path == current:
         item = rx.text(
