@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -40,9 +40,9 @@ SETTLED_FOR = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class _Kept:
-    """A location's settled part, when it was first counted, and the newest visit id then:
+    """A location's settled part, when it was first counted, and the newest visit id seen:
     a visit added later with an arrival in the settled part (written behind the app's back,
-    or a sweep test's) has a higher id, and is noticed by one index probe."""
+    or a sweep test's) has a higher id, and each look reads the few added since the last."""
 
     counted_at: datetime
     newest_id: int
@@ -54,7 +54,7 @@ _settled: weakref.WeakKeyDictionary[sa.Engine, dict[int, _Kept]] = weakref.WeakK
 _NEWEST_ID = sa.select(sa.func.coalesce(sa.func.max(Visit.id), 0))
 # By id alone, so the database walks the few visits added since, never a location's history
 # (with the location and the arrival in the query, SQLite chose their index and did).
-_ADDED_SINCE = sa.select(Visit.location_id, Visit.checked_in_at).where(
+_ADDED_SINCE = sa.select(Visit.id, Visit.location_id, Visit.checked_in_at).where(
     Visit.id > sa.bindparam("newest_id")
 )
 
@@ -106,10 +106,12 @@ def _settled_part(session: Session, location_id: int, window: DayWindow, now: da
     kept_here = _settled.setdefault(session.get_bind(), {})
     kept = kept_here.get(location_id)
     until = settled_until(window, now, SETTLE_GRACE)
-    if kept is None or not _still_true(session, location_id, kept, window, now, until):
-        kept = _Kept(now, 0, Settled.nothing(window))
+    if kept is not None:
+        kept = _checked(session, location_id, kept, window, now, until)
+    if kept is None:  # the newest id before counting: none is missed
+        kept = _Kept(now, session.execute(_NEWEST_ID).scalar_one(), Settled.nothing(window))
+    kept_here[location_id] = kept
     if kept.settled.until < until:
-        newest_id = session.execute(_NEWEST_ID).scalar_one()  # before counting: none missed
         per_slot, stays, _ = _statements(session.get_bind().dialect.name)
         params = {
             "location_id": location_id,
@@ -120,25 +122,30 @@ def _settled_part(session: Session, location_id: int, window: DayWindow, now: da
         quarters = {int(n): count for n, count in session.execute(per_slot, params)}
         stays_ended, stay_minutes = session.execute(stays, params).one()
         settled = kept.settled.then(until, quarters, stays_ended, float(stay_minutes or 0))
-        kept = kept_here[location_id] = _Kept(kept.counted_at, newest_id, settled)
+        kept = kept_here[location_id] = replace(kept, settled=settled)
     return kept.settled
 
 
-def _still_true(
+def _checked(
     session: Session,
     location_id: int,
     kept: _Kept,
     window: DayWindow,
     now: datetime,
     until: datetime,
-) -> bool:
-    """Whether the kept part is today's, not too old, and no visit was added into it."""
+) -> _Kept | None:
+    """The kept part, having seen the visits added since the last look, if it is today's,
+    not too old, and none of them arrived in it; None: count it again."""
     if kept.settled.start != window.start or kept.settled.until > until:  # the clock went back
-        return False
+        return None
     if now - kept.counted_at > SETTLED_FOR:
-        return False
-    added = session.execute(_ADDED_SINCE, {"newest_id": kept.newest_id})
-    return not any(here == location_id and at < kept.settled.until for here, at in added)
+        return None
+    newest_id = kept.newest_id
+    for visit_id, here, arrived in session.execute(_ADDED_SINCE, {"newest_id": newest_id}):
+        if here == location_id and arrived < kept.settled.until:
+            return None
+        newest_id = max(newest_id, visit_id)
+    return replace(kept, newest_id=newest_id)
 
 
 @functools.cache
