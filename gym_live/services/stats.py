@@ -42,7 +42,7 @@ SETTLED_FOR = timedelta(minutes=10)
 class _Kept:
     """A location's settled part, when it was first counted, and the newest visit id seen:
     a visit added later with an arrival in the settled part (written behind the app's back,
-    or a sweep test's) has a higher id, and each look reads the few added since the last."""
+    or a sweep test's) has a higher id, and each look counts the few added since the last."""
 
     counted_at: datetime
     newest_id: int
@@ -52,11 +52,6 @@ class _Kept:
 # Per database, per location.
 _settled: weakref.WeakKeyDictionary[sa.Engine, dict[int, _Kept]] = weakref.WeakKeyDictionary()
 _NEWEST_ID = sa.select(sa.func.coalesce(sa.func.max(Visit.id), 0))
-# By id alone, so the database walks the few visits added since, never a location's history
-# (with the location and the arrival in the query, SQLite chose their index and did).
-_ADDED_SINCE = sa.select(Visit.id, Visit.location_id, Visit.checked_in_at).where(
-    Visit.id > sa.bindparam("newest_id")
-)
 
 
 def location_stats(name: str | None = None, *, deps: Deps) -> tuple[Location, Stats]:
@@ -73,17 +68,24 @@ def stats_for(session: Session, location: Location, now: datetime) -> Stats:
     assert location.id is not None
     window = day_window(now, location.zone_info)
     per_slot, _, totals = _statements(session.get_bind().dialect.name)
-    settled = _settled_part(session, location.id, window, now)
+    kept = _settled_part(session, location.id, window, now)
     params = {
         "location_id": location.id,
-        "start": settled.until,
+        "start": kept.settled.until,
         "end": window.end,
         "now": now,
         "origin": int(window.start.timestamp()),
+        "newest_id": kept.newest_id,
     }
     recent = {int(n): count for n, count in session.execute(per_slot, params)}
-    inside_now, stays_ended, stay_minutes = session.execute(totals, params).one()
-    day = settled.then(window.end, recent, stays_ended, float(stay_minutes or 0))
+    inside_now, stays_ended, stay_minutes, newest_id, added_into = session.execute(
+        totals, params
+    ).one()
+    if added_into:  # a visit written behind the app's back into the kept hours
+        forget_settled(session.get_bind(), location.id)
+        return stats_for(session, location, now)
+    _settled[session.get_bind()][location.id] = replace(kept, newest_id=newest_id)
+    day = kept.settled.then(window.end, recent, stays_ended, float(stay_minutes or 0))
     peak = kept_peak(location, window)
     counts = DayCounts(
         inside_now=inside_now,
@@ -95,22 +97,28 @@ def stats_for(session: Session, location: Location, now: datetime) -> Stats:
     return stats_from(counts, capacity=location.capacity, window=window, now=now)
 
 
-def forget_settled(engine: sa.Engine) -> None:
-    """Every kept part of today, to be counted again (history written behind the app's back)."""
-    _settled.pop(engine, None)
+def forget_settled(engine: sa.Engine, location_id: int | None = None) -> None:
+    """Every kept part of today (or one location's), to be counted again (history written
+    behind the app's back)."""
+    if location_id is None:
+        _settled.pop(engine, None)
+    else:
+        _settled.get(engine, {}).pop(location_id, None)
 
 
-def _settled_part(session: Session, location_id: int, window: DayWindow, now: datetime) -> Settled:
+def _settled_part(session: Session, location_id: int, window: DayWindow, now: datetime) -> _Kept:
     """Today's counts up to its settled quarter hours: kept, and added to as quarters
     settle, so a busy day's look counts minutes of visits, not the whole day's."""
     kept_here = _settled.setdefault(session.get_bind(), {})
     kept = kept_here.get(location_id)
     until = settled_until(window, now, SETTLE_GRACE)
-    if kept is not None:
-        kept = _checked(session, location_id, kept, window, now, until)
-    if kept is None:  # the newest id before counting: none is missed
+    if (
+        kept is None
+        or kept.settled.start != window.start
+        or kept.settled.until > until  # the clock went back
+        or now - kept.counted_at > SETTLED_FOR
+    ):  # the newest id before counting: none is missed
         kept = _Kept(now, session.execute(_NEWEST_ID).scalar_one(), Settled.nothing(window))
-    kept_here[location_id] = kept
     if kept.settled.until < until:
         per_slot, stays, _ = _statements(session.get_bind().dialect.name)
         params = {
@@ -122,30 +130,9 @@ def _settled_part(session: Session, location_id: int, window: DayWindow, now: da
         quarters = {int(n): count for n, count in session.execute(per_slot, params)}
         stays_ended, stay_minutes = session.execute(stays, params).one()
         settled = kept.settled.then(until, quarters, stays_ended, float(stay_minutes or 0))
-        kept = kept_here[location_id] = replace(kept, settled=settled)
-    return kept.settled
-
-
-def _checked(
-    session: Session,
-    location_id: int,
-    kept: _Kept,
-    window: DayWindow,
-    now: datetime,
-    until: datetime,
-) -> _Kept | None:
-    """The kept part, having seen the visits added since the last look, if it is today's,
-    not too old, and none of them arrived in it; None: count it again."""
-    if kept.settled.start != window.start or kept.settled.until > until:  # the clock went back
-        return None
-    if now - kept.counted_at > SETTLED_FOR:
-        return None
-    newest_id = kept.newest_id
-    for visit_id, here, arrived in session.execute(_ADDED_SINCE, {"newest_id": newest_id}):
-        if here == location_id and arrived < kept.settled.until:
-            return None
-        newest_id = max(newest_id, visit_id)
-    return replace(kept, newest_id=newest_id)
+        kept = replace(kept, settled=settled)
+    kept_here[location_id] = kept
+    return kept
 
 
 @functools.cache
@@ -166,8 +153,21 @@ def _statements(dialect: str) -> tuple[sa.Select, sa.Select, sa.Select]:
     stays = sa.select(sa.func.count(), sa.func.sum(_minutes(dialect, arrived, left))).where(
         here, left >= start, left < end, Visit.checkout_reason.in_(COUNTED_STAYS)
     )
-    totals = sa.select(inside_at(now), stays.subquery())
+    totals = sa.select(inside_at(now), stays.subquery(), *_added_since())
     return per_slot, stays, totals
+
+
+def _added_since() -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
+    """The newest visit id, and how many visits added after `newest_id` arrived here before
+    `start` (into the kept hours). Filtered by id alone, the database walks only the few
+    visits added since the last look, never a location's history (given the location and
+    the arrival to filter on, SQLite chose their index and read every past visit)."""
+    newest = sa.bindparam("newest_id", type_=sa.Integer)
+    here = Visit.location_id == sa.bindparam("location_id")
+    into_kept = sa.and_(here, Visit.checked_in_at < sa.bindparam("start"))
+    since = sa.select(sa.func.coalesce(sa.func.max(Visit.id), newest)).where(Visit.id > newest)
+    added = sa.select(sa.func.count(sa.case((into_kept, 1)))).where(Visit.id > newest)
+    return since.scalar_subquery(), added.scalar_subquery()
 
 
 def _minutes(dialect: str, start: sa.ColumnElement, end: sa.ColumnElement) -> sa.ColumnElement:

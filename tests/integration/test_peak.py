@@ -132,9 +132,9 @@ def test_the_kept_peak_equals_the_counted_one_through_a_day(deps: Deps, clock: F
 
 def test_a_look_with_a_kept_peak_does_not_count_the_day(deps: Deps, clock: FakeClock) -> None:
     """Once a check-in today has kept the peak, the numbers are two statements, not three
-    (the third, a running sum over the day's visits, is what cost 22 ms on a busy day),
-    and one probe for visits added into the kept hours; the first look also counts the
-    day's settled quarter hours, in three more (services.stats)."""
+    (the third, a running sum over the day's visits, is what cost 22 ms on a busy day);
+    the first look also counts the day's settled quarter hours, in three more
+    (services.stats)."""
     gym(deps)
     member(deps, "10000001")
     statements: list[str] = []
@@ -152,7 +152,7 @@ def test_a_look_with_a_kept_peak_does_not_count_the_day(deps: Deps, clock: FakeC
         _, stats = location_stats(deps=deps)
     finally:
         sa.event.remove(deps.engine, "before_cursor_execute", record)
-    assert (before_check_in, len(statements)) == (6, 3)
+    assert (before_check_in, len(statements)) == (6, 2)
     assert stats.peak_today == 1
     yesterday = clock.now
     clock.advance(hours=16)  # 02:00 the next day: the kept peak is yesterday's
