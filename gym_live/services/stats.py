@@ -84,7 +84,7 @@ def stats_for(session: Session, location: Location, now: datetime) -> Stats:
     if added_into:  # a visit written behind the app's back into the kept hours
         forget_settled(session.get_bind(), location.id)
         return stats_for(session, location, now)
-    _settled[session.get_bind()][location.id] = replace(kept, newest_id=newest_id)
+    _settled.setdefault(session.get_bind(), {})[location.id] = replace(kept, newest_id=newest_id)
     day = kept.settled.then(window.end, recent, stays_ended, float(stay_minutes or 0))
     peak = kept_peak(location, window)
     counts = DayCounts(
@@ -109,8 +109,7 @@ def forget_settled(engine: sa.Engine, location_id: int | None = None) -> None:
 def _settled_part(session: Session, location_id: int, window: DayWindow, now: datetime) -> _Kept:
     """Today's counts up to its settled quarter hours: kept, and added to as quarters
     settle, so a busy day's look counts minutes of visits, not the whole day's."""
-    kept_here = _settled.setdefault(session.get_bind(), {})
-    kept = kept_here.get(location_id)
+    kept = _settled.get(session.get_bind(), {}).get(location_id)
     until = settled_until(window, now, SETTLE_GRACE)
     if (
         kept is None
@@ -131,8 +130,7 @@ def _settled_part(session: Session, location_id: int, window: DayWindow, now: da
         stays_ended, stay_minutes = session.execute(stays, params).one()
         settled = kept.settled.then(until, quarters, stays_ended, float(stay_minutes or 0))
         kept = replace(kept, settled=settled)
-    kept_here[location_id] = kept
-    return kept
+    return kept  # kept by stats_for, with the newest id its look saw
 
 
 @functools.cache
