@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 
 import reflex as rx
 
 from gym_live.api import api
+from gym_live.collector import collect_full_garbage, collect_garbage_rarely
 from gym_live.live.fanout import ReflexFanout
 from gym_live.live.hub import get_hub
 from gym_live.live.rooms import DASHBOARD, KIOSK
@@ -51,20 +51,6 @@ from gym_live.widget import widget
 
 # How long a stopping instance waits for its last events to reach the bus.
 SHUTDOWN_FLUSH_SECONDS = 3.0
-# Young objects are collected every 50,000 net allocations (CPython's default: 700).
-GC_THRESHOLDS = (50_000, 20, 100)
-
-
-def collect_garbage_rarely() -> None:
-    """Keep CPython's cycle collector from pausing every open dashboard's updates.
-
-    With the default thresholds and 500 dashboards open, a full collection ran every one
-    or two seconds and held the event loop for 65-110 ms each time: the whole tail of the
-    fan-out latency. What exists once the app has started (modules, compiled pages) is
-    frozen out of collections; the rest is collected less often.
-    """
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 async def keep_live_views_current(app: rx.App) -> None:
@@ -130,3 +116,4 @@ app.register_lifespan_task(keep_live_views_current)
 app.register_lifespan_task(keep_open_tabs_alive)
 app.register_lifespan_task(guard_the_socket)
 app.register_lifespan_task(send_webhooks)
+app.register_lifespan_task(collect_full_garbage)
