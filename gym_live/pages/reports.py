@@ -101,6 +101,8 @@ def report() -> rx.Component:
                 rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
                 rx.recharts.graphing_tooltip(),
                 data=ReportsState.per_day,
+                # Room for half of the last day's label, which is centred on the last point.
+                margin={"top": 8, "right": 40, "bottom": 4, "left": 4},
                 height=260,
                 width="100%",
             ),
